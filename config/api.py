@@ -1,0 +1,69 @@
+"""The one NinjaAPI. Default auth: API token or session; public routes say auth=None."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from loket.accounts.selectors import api_token_user
+from loket.lib.errors import ApplicationError
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[override]
+        user = api_token_user(token=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class TokenHeaderAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None):  # type: ignore[override]
+        user = api_token_user(token=key or "")
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Loket API",
+    version="1.0.0",
+    description=(
+        "Open-innovation directory and matching for Flanders. Authenticate with "
+        "`Authorization: Bearer <token>` (create a token under your account) or a browser session. "
+        "Contains data from CORDIS, © European Union, CC BY 4.0."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": exc.message, **exc.extra}, status=exc.status_code
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Authentication required"}, status=401)
+
+
+def _register_routers() -> None:
+    from loket.matching.api import router as matching_router
+    from loket.organisations.api import router as organisations_router
+
+    api.add_router("/organisations", organisations_router)
+    api.add_router("/match", matching_router)
+
+
+_register_routers()

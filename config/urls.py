@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from loket.lib import views as lib_views
+
+urlpatterns = [
+    path("", include("loket.organisations.urls")),
+    path("", include("loket.accounts.urls")),
+    path("partners/", include("loket.matching.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", lib_views.healthz, name="healthz"),
+]
+
+handler400 = "loket.lib.views.bad_request"
+handler403 = "loket.lib.views.permission_denied"
+handler404 = "loket.lib.views.page_not_found"
+handler500 = "loket.lib.views.server_error"
