@@ -1,8 +1,10 @@
 from django.urls import path
 
-from loket.organisations import views
+from loket.organisations.views import directory, manage
 
 app_name = "organisations"
 urlpatterns = [
-    path("", views.directory, name="directory"),
+    # Directory, search and profile pages (views/directory.py)
+    path("", directory.directory, name="directory"),
+    # Creating and managing organisations, members, invitations, claims (views/manage.py)
 ]

@@ -1,0 +1,1 @@
+"""Creating and managing organisation profiles, members, invitations and claims."""
