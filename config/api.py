@@ -59,11 +59,17 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 
 def _register_routers() -> None:
+    from loket.challenges.api import router as challenges_router
+    from loket.instruments.api import router as instruments_router
     from loket.matching.api import router as matching_router
     from loket.organisations.api import router as organisations_router
+    from loket.referrals.api import router as referrals_router
 
     api.add_router("/organisations", organisations_router)
     api.add_router("/match", matching_router)
+    api.add_router("/challenges", challenges_router)
+    api.add_router("/instruments", instruments_router)
+    api.add_router("/cases", referrals_router)
 
 
 _register_routers()

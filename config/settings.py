@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "loket.accounts",
     "loket.organisations",
     "loket.matching",
+    "loket.challenges",
+    "loket.instruments",
+    "loket.referrals",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.organisations.views import directory, manage
+from loket.organisations.views import directory, manage  # noqa: F401
 
 app_name = "organisations"
 urlpatterns = [
