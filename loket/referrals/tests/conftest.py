@@ -1,0 +1,103 @@
+"""Referral fixtures: three intermediaries with staff; Acme (org A) is the West Flemish firm."""
+
+import pytest
+
+from loket.conftest import _user
+from loket.organisations.models import Membership, Organisation, OrganisationType
+from loket.referrals.models import IntermediaryProfile
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    # E-mails and reminders run as django-tasks tasks; in tests they run at once (after commit).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def wvl_profile(org_intermediary) -> IntermediaryProfile:
+    return IntermediaryProfile.objects.create(
+        organisation=org_intermediary,
+        services=["ip_licensing", "funding", "technology_scan", "prototyping"],
+        target_groups=["sme", "startup"],
+        instruments="KMO-portefeuille, innovatieprojecten",
+        activities="Infosessie octrooien, elke eerste dinsdag",
+        regions_served=["west_vlaanderen"],
+        languages=["nl", "en"],
+        response_days=3,
+    )
+
+
+@pytest.fixture
+def org_tto(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Tech Transfer Antwerpen",
+        org_type=OrganisationType.INTERMEDIARY,
+        intermediary_kind="technology_transfer",
+        region="antwerpen",
+        country="BE",
+    )
+
+
+@pytest.fixture
+def tto_profile(org_tto) -> IntermediaryProfile:
+    return IntermediaryProfile.objects.create(
+        organisation=org_tto,
+        services=["ip_licensing", "research", "partner_search"],
+        target_groups=["sme", "large", "knowledge"],
+        regions_served=["antwerpen", "limburg"],
+        languages=["nl", "en", "fr"],
+        response_days=5,
+    )
+
+
+@pytest.fixture
+def org_support(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Ondernemerspunt Brugge",
+        org_type=OrganisationType.INTERMEDIARY,
+        intermediary_kind="business_support",
+        region="west_vlaanderen",
+        country="BE",
+    )
+
+
+@pytest.fixture
+def support_profile(org_support) -> IntermediaryProfile:
+    return IntermediaryProfile.objects.create(
+        organisation=org_support,
+        services=["starting_up", "funding", "internationalisation"],
+        target_groups=["startup", "sme"],
+        regions_served=["west_vlaanderen"],
+        languages=["nl"],
+        response_days=5,
+    )
+
+
+@pytest.fixture
+def tara(org_tto):
+    """Staff of the Antwerp technology transfer office."""
+    user = _user("tara@tto.example", first_name="Tara")
+    Membership.objects.create(user=user, organisation=org_tto)
+    return user
+
+
+@pytest.fixture
+def otto(org_support):
+    """Staff of the Bruges business support office; never holds Acme's case in these tests."""
+    user = _user("otto@ondernemerspunt.example", first_name="Otto")
+    Membership.objects.create(user=user, organisation=org_support)
+    return user
+
+
+@pytest.fixture
+def ines(org_intermediary):
+    """Ivo's colleague at the West Flemish innovation centre."""
+    user = _user("ines@innovatiecentrum.example", first_name="Ines")
+    Membership.objects.create(user=user, organisation=org_intermediary)
+    return user
+
+
+@pytest.fixture
+def profiles(wvl_profile, tto_profile, support_profile):
+    return [wvl_profile, tto_profile, support_profile]
