@@ -176,9 +176,7 @@ class CollaborationModality(models.Model):
     spillover while "TETRA-open-netwerk" only encourages it).
     """
 
-    instrument = models.ForeignKey(
-        Instrument, on_delete=models.CASCADE, related_name="modalities"
-    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="modalities")
     modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices)
     requirement = models.CharField(_("requirement"), max_length=16, choices=Requirement.choices)
     variant = models.CharField(_("variant"), max_length=60, blank=True)
@@ -210,8 +208,9 @@ class RuleKind(models.TextChoices):
     STAGE_IN = "stage_in", _("Stage is one of")
     BUDGET_RANGE = "budget_range", _("Budget within a range")
     THEME_KEYWORDS = "theme_keywords", _("Theme matches keywords")
-    MIN_ENTITIES_COUNTRIES = "min_entities_countries", _(
-        "Minimum independent entities from distinct eligible countries"
+    MIN_ENTITIES_COUNTRIES = (
+        "min_entities_countries",
+        _("Minimum independent entities from distinct eligible countries"),
     )
     MIN_COMPANIES = "min_companies", _("Minimum independent companies, SME, cost share cap")
     MIN_PARTNERS = "min_partners", _("Minimum number of partners of given types")
@@ -227,7 +226,9 @@ class EligibilityRule(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=RuleKind.choices)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     is_required = models.BooleanField(
-        _("required"), default=True, help_text=_("A required rule that fails excludes the instrument.")
+        _("required"),
+        default=True,
+        help_text=_("A required rule that fails excludes the instrument."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     source_section = models.CharField(_("source"), max_length=200, blank=True)

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from loket.instruments.services import catalogue_load
+
+
+class Command(BaseCommand):
+    help = "Load the support-instrument catalogue from the SERV advice and POM white paper (idempotent)."
+
+    def handle(self, *args, **options):
+        report = catalogue_load()
+        self.stdout.write(
+            f"{report.funders} funders, {report.instruments} instruments, "
+            f"{report.modalities} modality values, {report.rules} rules; {report.created} new."
+        )
