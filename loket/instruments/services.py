@@ -308,7 +308,7 @@ def text_repair(value: Any) -> str:
     """Undo UTF-8-read-as-Windows-1252 mojibake ("â€™" → "’") and normalise whitespace."""
     if not value:
         return ""
-    return ftfy.fix_text(str(value), normalization="NFC").strip()
+    return ftfy.fix_text(str(value), uncurl_quotes=False, normalization="NFC").strip()
 
 
 def conditions_clean(value: Any) -> str:

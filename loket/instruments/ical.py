@@ -1,0 +1,58 @@
+"""A hand-written iCalendar (RFC 5545) feed of call deadlines: all-day events, escaped, folded."""
+
+import datetime
+from collections.abc import Iterable
+
+from loket.instruments.models import CallTopic
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets are folded with CRLF + space, never inside a UTF-8 sequence."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode()
+        if len(current) + len(encoded) > (75 if not out else 74):
+            out.append(current.decode())
+            current = b""
+        current += encoded
+    out.append(current.decode())
+    return "\r\n ".join(out)
+
+
+def calendar_ics(*, topics: Iterable[CallTopic], site_url: str, now: datetime.datetime) -> str:
+    stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Loket//EU call deadlines//NL",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Loket EU call deadlines",
+    ]
+    for topic in topics:
+        if topic.deadline is None:
+            continue
+        day = topic.deadline
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_escape(topic.topic_id)}@loket",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_escape('Deadline: ' + topic.title)}",
+            f"DESCRIPTION:{_escape(topic.topic_id + ' - ' + topic.programme)}",
+            f"URL:{site_url.rstrip('/')}/instruments/calls/{topic.topic_id}/",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
