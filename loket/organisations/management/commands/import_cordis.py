@@ -1,0 +1,81 @@
+import argparse
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from loket.organisations.cordis import CordisFileError
+from loket.organisations.importing import DEFAULT_BATCH_SIZE, ImportReport, cordis_import
+
+MAX_ISSUES_SHOWN = 50
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def tqdm_progress(description: str, total: int | None) -> tqdm:
+    """A tqdm bar counting rows per second; silent when stderr is not a terminal."""
+    return tqdm(desc=description, total=total, unit=" rows", unit_scale=True, disable=None)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import CORDIS projects, organisations and participations (H2020, FP7) from DIR: "
+        "organisations, h2020_projects, fp7_projects, h2020_participations and "
+        "fp7_participations, each .csv.gz or .csv. Re-running updates in place. "
+        "With --until, projects that started later, and projects without a start date, "
+        "are left out together with their participations."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", help="folder holding the CORDIS files")
+        parser.add_argument(
+            "--until",
+            type=_iso_date,
+            help="only projects that started on or before this date (YYYY-MM-DD)",
+        )
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+
+    def handle(self, *args, **options):
+        directory = Path(options["directory"])
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a directory")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1")
+        try:
+            report = cordis_import(
+                directory=directory,
+                until=options["until"],
+                batch_size=options["batch_size"],
+                progress=tqdm_progress,
+            )
+        except CordisFileError as exc:
+            raise CommandError(str(exc)) from exc
+        self.write_report(report)
+
+    def write_report(self, report: ImportReport) -> None:
+        for issue in report.issues[:MAX_ISSUES_SHOWN]:
+            self.stderr.write(f"skipped {issue}")
+        if len(report.issues) > MAX_ISSUES_SHOWN:
+            self.stderr.write(f"... and {len(report.issues) - MAX_ISSUES_SHOWN} more skipped rows")
+        rate = report.rows_written / report.seconds if report.seconds else 0
+        self.stdout.write(
+            f"Read {report.rows_read} rows; skipped {len(report.issues)} malformed.\n"
+            f"Projects: {report.projects_created} created, {report.projects_updated} updated, "
+            f"{report.projects_excluded} left out by --until "
+            f"({report.projects_without_start_excluded} without a start date).\n"
+            f"Participations: {report.participations_written} written, "
+            f"{report.participations_excluded} left out by --until, "
+            f"{report.participations_removed} removed (no longer in the file).\n"
+            f"Organisations: {report.organisations_created} created, "
+            f"{report.organisations_updated} updated, {report.organisations_protected} claimed or "
+            f"created on Loket (derived fields only), {report.organisations_derived_changed} "
+            f"with changed profile text or totals.\n"
+            f"{report.rows_written} rows in {report.batches} batches, {report.seconds:.1f} s "
+            f"({rate:,.0f} rows/s)."
+        )
