@@ -42,7 +42,9 @@ from loket.lib.errors import ApplicationError
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (Decimal, datetime.date)):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
