@@ -58,9 +58,7 @@ class Language(models.TextChoices):
 class ChallengeQuerySet(models.QuerySet["Challenge"]):
     def listed(self) -> ChallengeQuerySet:
         """What lists and search show: published or closed, not hidden by a curator."""
-        return self.filter(
-            status__in=[Status.PUBLISHED, Status.CLOSED], hidden_by_curator=False
-        )
+        return self.filter(status__in=[Status.PUBLISHED, Status.CLOSED], hidden_by_curator=False)
 
     def visible_to(self, user: User | None) -> ChallengeQuerySet:
         """Items whose teaser the user may see. Mirrors policy.access(); tests hold them equal."""
@@ -141,6 +139,8 @@ class Challenge(models.Model):
     hidden_by_curator = models.BooleanField(default=False)
     # Stemmed title, teaser and tags only: protected details are never indexed.
     search_document = models.TextField(blank=True, editable=False)
+    # " kind:x region:y partner:z " tokens so facet filters work the same on SQLite and PostgreSQL.
+    facet_document = models.TextField(blank=True, editable=False)
     # Incremented on every edit; a stale form is refused instead of overwriting newer data.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -243,13 +243,13 @@ class NdaText(models.Model):
     def __str__(self) -> str:
         return f"NDA v{self.version} ({self.language})"
 
-    @staticmethod
-    def hash_text(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
     def save(self, *args, **kwargs) -> None:
         self.sha256 = self.hash_text(self.text)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def hash_text(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
     def intact(self) -> bool:
@@ -389,7 +389,9 @@ class SavedSearch(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     query = models.CharField(_("search words"), max_length=200, blank=True)
     filters = models.JSONField(default=dict, blank=True)
-    match_profile = models.BooleanField(_("items that match my organisation's profile"), default=False)
+    match_profile = models.BooleanField(
+        _("items that match my organisation's profile"), default=False
+    )
     frequency = models.CharField(
         _("frequency"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY
     )
