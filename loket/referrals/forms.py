@@ -1,0 +1,143 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loket.organisations.models import Organisation, OrganisationType, Region
+from loket.referrals.models import Outcome
+
+REGION_CHOICES = [("", _("— not specified —")), *Region.choices]
+
+
+class AskForm(forms.Form):
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("In Dutch, English or French. Say what you need, not who you think can help."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none(), required=False
+    )
+    region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
+    visitor_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    visitor_email = forms.EmailField(label=_("Your e-mail address"), required=False)
+    contact_consent = forms.BooleanField(
+        label=_(
+            "I agree that Loket stores my question and e-mail address and passes them to the "
+            "intermediary that will answer me."
+        ),
+        required=False,
+    )
+    share_consent = forms.BooleanField(
+        label=_(
+            "If another intermediary is better placed, my question and its history may be handed "
+            "over to it."
+        ),
+        required=False,
+    )
+    holder = forms.ModelChoiceField(
+        label=_("Send my question to"),
+        queryset=Organisation.objects.filter(
+            org_type=OrganisationType.INTERMEDIARY,
+            intermediary_profile__accepts_cases=True,
+            visibility="public",
+        ),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None and user.is_authenticated:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                memberships__user=user
+            ).exclude(org_type=OrganisationType.INTERMEDIARY)
+            del self.fields["visitor_name"]
+            del self.fields["visitor_email"]
+            del self.fields["contact_consent"]
+        else:
+            del self.fields["organisation"]
+
+    def clean(self):
+        data = super().clean()
+        if "visitor_email" in self.fields:
+            if not data.get("visitor_email"):
+                self.add_error(
+                    "visitor_email",
+                    _("Leave an e-mail address so the intermediary can answer you."),
+                )
+            if not data.get("contact_consent"):
+                self.add_error(
+                    "contact_consent",
+                    _("We can only pass on your question with your consent."),
+                )
+        return data
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OptionalMessageForm(forms.Form):
+    message = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Closing summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+
+
+class ReferForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        label=_("Hand over to"), queryset=Organisation.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Why this intermediary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, targets=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["to_organisation"].queryset = targets
+
+
+class AssignForm(forms.Form):
+    assignee = forms.IntegerField(required=False, min_value=1)
+
+
+class LinkForm(forms.Form):
+    organisation = forms.IntegerField(label=_("Organisation number"), min_value=1)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How helpful was the answer?"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InboxFilterForm(forms.Form):
+    state = forms.ChoiceField(required=False)
+    mine = forms.BooleanField(required=False)
+    unassigned = forms.BooleanField(required=False)
+    overdue = forms.BooleanField(required=False)
+    include_closed = forms.BooleanField(required=False)
+    q = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from loket.referrals.models import CaseState
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All open")), *CaseState.choices]

@@ -1,0 +1,379 @@
+"""Pages of the one-stop shop. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from loket.accounts.models import User
+from loket.lib.errors import ApplicationError
+from loket.organisations.models import Organisation, Region
+from loket.referrals import dashboard as dashboard_selectors
+from loket.referrals import selectors, services
+from loket.referrals.forms import (
+    AskForm,
+    AssignForm,
+    CloseForm,
+    InboxFilterForm,
+    LinkForm,
+    MessageForm,
+    OptionalMessageForm,
+    RateForm,
+    ReferForm,
+)
+from loket.referrals.models import Case, Outcome, Service
+from loket.referrals.states import RATEABLE
+
+# ---------------------------------------------------------------- directory
+
+
+@require_GET
+def intermediary_list(request: HttpRequest) -> HttpResponse:
+    """Access: public. The directory of intermediaries."""
+    region = request.GET.get("region", "")
+    service = request.GET.get("service", "")
+    profiles = selectors.intermediary_list(region=region, service=service)
+    return render(
+        request,
+        "referrals/intermediary_list.html",
+        {
+            "profiles": profiles,
+            "regions": Region.choices,
+            "services": Service.choices,
+            "region": region,
+            "service": service,
+        },
+    )
+
+
+@require_GET
+def intermediary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Access: public. One intermediary's profile and service portfolio."""
+    profile = selectors.intermediary_get(pk=pk)
+    return render(request, "referrals/intermediary_detail.html", {"profile": profile})
+
+
+# ---------------------------------------------------------------- asking
+
+
+@require_http_methods(["GET", "POST"])
+def ask(request: HttpRequest) -> HttpResponse:
+    """Access: public. Anyone asks a question (visitors with e-mail and consent); step one shows
+    the proposed intermediaries and organisations, step two opens the case."""
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "GET":
+        return render(request, "referrals/ask.html", {"form": AskForm(user=user)})
+    form = AskForm(request.POST, user=user)
+    if not form.is_valid():
+        return render(request, "referrals/ask.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    organisation = data.get("organisation")
+    region = data.get("region") or (organisation.region if organisation else "")
+    if request.POST.get("step") != "open" or data.get("holder") is None:
+        proposals = selectors.intermediaries_rank(text=data["question"], region=region)
+        suggested = selectors.organisations_suggested(text=data["question"], user=user)
+        if proposals:
+            form = AskForm(
+                initial={**data, "holder": proposals[0].profile.organisation_id}, user=user
+            )
+        return render(
+            request,
+            "referrals/ask.html",
+            {"form": form, "proposals": proposals, "suggested": suggested, "preview": True},
+        )
+    try:
+        case = services.case_open(
+            question=data["question"],
+            user=user,
+            organisation=organisation,
+            holder=data["holder"],
+            visitor_email=data.get("visitor_email", ""),
+            visitor_name=data.get("visitor_name", ""),
+            contact_consent=bool(data.get("contact_consent")),
+            share_consent=bool(data.get("share_consent")),
+            region=region,
+        )
+    except ApplicationError as error:
+        # Keep what the user typed: show the form again with the reason.
+        form.add_error(None, error.message)
+        return render(request, "referrals/ask.html", {"form": form}, status=400)
+    services.case_suggestions_link(
+        case=case, organisations=selectors.organisations_suggested(text=data["question"], user=user)
+    )
+    messages.success(
+        request, _("Your question has been sent. We e-mailed you a link to follow it.")
+    )
+    if user is None:
+        return redirect("referrals:case-visitor", pk=case.pk, token=case.access_token())
+    return redirect("referrals:case-detail", pk=case.pk)
+
+
+# ---------------------------------------------------------------- cases
+
+
+@require_GET
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Access: signed-in users; the cases they or their organisations asked."""
+    cases = selectors.case_list_for_requester(user=request.user)
+    return render(request, "referrals/case_list.html", {"cases": cases})
+
+
+def _case_context(case: Case, access: selectors.CaseAccess, **extra) -> dict:
+    context = {
+        "case": case,
+        "access": access,
+        "events": selectors.case_events_for(case=case, access=access),
+        "links": selectors.case_links_for(case=case, access=access),
+        "holdings": selectors.case_holdings(case=case),
+        "rate_form": RateForm(),
+        "can_rate": access.is_requester and case.state in RATEABLE and case.rated_at is None,
+        **extra,
+    }
+    if access.is_holder_staff:
+        context.update(
+            {
+                "staff": selectors.intermediary_staff(organisation=case.holder),
+                "refer_form": ReferForm(targets=_referral_targets(case)),
+                "close_form": CloseForm(),
+                "outcomes": Outcome.choices,
+                "deadline": selectors.case_deadline(case),
+            }
+        )
+    return context
+
+
+def _referral_targets(case: Case):
+    return Organisation.objects.filter(
+        pk__in=selectors.intermediary_referral_targets(case=case).values("organisation_id")
+    )
+
+
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Access: the requester, members of the requester's organisation, staff of intermediaries
+    that held the case (internal notes only for them); 404 for everyone else."""
+    case = selectors.case_get_for(user=request.user, pk=pk)
+    access = selectors.case_access(case=case, user=request.user)
+    return render(request, "referrals/case_detail.html", _case_context(case, access))
+
+
+@require_GET
+def case_visitor(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """Access: whoever holds the secret link e-mailed to a visitor; never internal notes."""
+    case = selectors.case_get_for_token(pk=pk, token=token)
+    access = selectors.CaseAccess(is_requester=True, is_staff=False, is_holder_staff=False)
+    response = render(
+        request, "referrals/case_detail.html", _case_context(case, access, token=token)
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _invalid(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@require_POST
+def case_visitor_action(request: HttpRequest, pk: int, token: str, action: str) -> HttpResponse:
+    """Access: holder of the visitor's secret link; rate the answer or allow a hand-over."""
+    case = selectors.case_get_for_token(pk=pk, token=token)
+    if action == "rate":
+        form = RateForm(request.POST)
+        if form.is_valid():
+            services.case_rate(
+                case=case,
+                user=None,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("Thank you for your rating."))
+        else:
+            _invalid(request, form)
+    elif action == "consent":
+        services.case_consent_give(case=case, user=None)
+        messages.success(request, _("Thank you. Your question may now be handed over."))
+    else:
+        raise Http404
+    return redirect("referrals:case-visitor", pk=case.pk, token=token)
+
+
+def _staff_action(request: HttpRequest, case: Case, action: str) -> None:
+    user = request.user
+    if action == "triage":
+        form = OptionalMessageForm(request.POST)
+        if form.is_valid():
+            services.case_triage(case=case, user=user, note=form.cleaned_data["message"])
+            messages.success(request, _("Case triaged."))
+            return
+    elif action == "assign":
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            assignee_id = form.cleaned_data["assignee"]
+            assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
+            if assignee_id and assignee is None:
+                messages.error(request, _("Choose a colleague."))
+                return
+            services.case_assign(case=case, user=user, assignee=assignee)
+            messages.success(request, _("Assignment saved."))
+            return
+    elif action in {"respond", "answer", "note"}:
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["message"]
+            if action == "respond":
+                services.case_respond(case=case, user=user, message=text)
+                messages.success(request, _("Message sent to the requester."))
+            elif action == "answer":
+                services.case_answer(case=case, user=user, message=text)
+                messages.success(request, _("Answer sent to the requester."))
+            else:
+                services.note_add(case=case, user=user, body=text)
+                messages.success(request, _("Internal note added."))
+            return
+    elif action == "reopen":
+        form = OptionalMessageForm(request.POST)
+        if form.is_valid():
+            services.case_reopen(case=case, user=user, message=form.cleaned_data["message"])
+            messages.success(request, _("Case reopened."))
+            return
+    elif action == "close":
+        form = CloseForm(request.POST)
+        if form.is_valid():
+            services.case_close(
+                case=case,
+                user=user,
+                summary=form.cleaned_data["summary"],
+                outcome=form.cleaned_data["outcome"],
+            )
+            messages.success(request, _("Case closed."))
+            return
+    elif action == "refer":
+        form = ReferForm(request.POST, targets=_referral_targets(case))
+        if form.is_valid():
+            services.case_refer(
+                case=case,
+                user=user,
+                to_organisation=form.cleaned_data["to_organisation"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Case handed over."))
+            return
+    elif action == "link":
+        form = LinkForm(request.POST)
+        if form.is_valid():
+            organisation = (
+                Organisation.objects.visible_to(user)
+                .filter(pk=form.cleaned_data["organisation"])
+                .first()
+            )
+            if organisation is None:
+                messages.error(request, _("Organisation not found."))
+                return
+            services.case_link_add(case=case, user=user, organisation=organisation)
+            messages.success(request, _("Link added."))
+            return
+    else:
+        raise Http404
+    _invalid(request, form)
+
+
+@require_POST
+@login_required
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Access: staff of the current holder for handling actions; the requester (or a member of
+    the requester's organisation) to rate or allow a hand-over. 404 for anyone who cannot see it."""
+    case = selectors.case_get_for(user=request.user, pk=pk)
+    if action == "rate":
+        form = RateForm(request.POST)
+        if form.is_valid():
+            services.case_rate(
+                case=case,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("Thank you for your rating."))
+        else:
+            _invalid(request, form)
+    elif action == "consent":
+        services.case_consent_give(case=case, user=request.user)
+        messages.success(request, _("Thank you. Your question may now be handed over."))
+    else:
+        _staff_action(request, case, action)
+    # After a hand-over the former holder may only read the case; the page still shows it.
+    return redirect("referrals:case-detail", pk=case.pk)
+
+
+# ---------------------------------------------------------------- inbox
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest, org_pk: int | None = None) -> HttpResponse:
+    """Access: staff of an intermediary, for the intermediaries they work for; 404 otherwise."""
+    organisations = list(selectors.intermediary_orgs_for(user=request.user))
+    if not organisations:
+        raise Http404
+    if org_pk is None:
+        return redirect("referrals:inbox-org", org_pk=organisations[0].pk)
+    form = InboxFilterForm(request.GET)
+    filters = selectors.InboxFilters()
+    if form.is_valid():
+        filters = selectors.InboxFilters(**form.cleaned_data)
+    organisation, cases = selectors.inbox_for(
+        user=request.user, organisation_id=org_pk, filters=filters
+    )
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "organisation": organisation,
+            "organisations": organisations,
+            "cases": cases,
+            "form": form,
+        },
+    )
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Access: staff of intermediaries (own cases, or the network's totals) and curators."""
+    scope = dashboard_selectors.dashboard_scope_for(
+        user=request.user, scope=request.GET.get("scope", "")
+    )
+    stats = dashboard_selectors.dashboard_stats(scope=scope)
+    return render(
+        request,
+        "referrals/dashboard.html",
+        {"scope": scope, "stats": stats, "scope_param": request.GET.get("scope", "")},
+    )
+
+
+@require_GET
+@login_required
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    """Access: as the dashboard. One row per case, no question text or requester identity;
+    cells that a spreadsheet would run as formulas are neutralised."""
+    scope = dashboard_selectors.dashboard_scope_for(
+        user=request.user, scope=request.GET.get("scope", "")
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(dashboard_selectors.dashboard_rows(scope=scope))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="loket-cases.csv"'
+    return response
