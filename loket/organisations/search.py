@@ -1,12 +1,43 @@
 """The directory's full-text index: one stemmed document per organisation.
 
-SQLite: an FTS5 table; PostgreSQL: a GIN-indexed tsvector over the same stemmed text.
+`Organisation.search_document` holds Dutch and English stems of every word of a profile (see
+loket.lib.text). The index is built on that column:
+
+- SQLite: an FTS5 table `organisations_search` (rowid = organisation id) that keeps its own copy
+  of the document; `search_documents_refresh` keeps it in sync; ranking by bm25.
+- PostgreSQL: a GIN expression index on to_tsvector('simple', search_document); ranking by ts_rank.
+
+Queries are stemmed the same way, every token is quoted (no FTS syntax reaches the engine), a token
+matches when either of its stems does, all tokens must match, and the last token also matches as a
+prefix so results follow the user's typing.
 """
 
-from collections.abc import Iterable
+from __future__ import annotations
 
-from loket.lib.text import stemmed_document
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from loket.lib.text import stemmed_document, stems, tokens
 from loket.organisations.models import Organisation
+
+FTS_TABLE = "organisations_search"
+ORGANISATION_TABLE = Organisation._meta.db_table
+PG_VECTOR = "to_tsvector('simple', {table}.search_document)"
+MAX_QUERY_TOKENS = 16
+MIN_PREFIX_LENGTH = 3
+
+# The FTS5 table stores already folded, stemmed tokens; unicode61 must not change them again.
+SQLITE_SCHEMA = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "search_document, tokenize = 'unicode61 remove_diacritics 0')",
+    # Deleting an organisation drops its index row even when no service remembers to.
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON {ORGANISATION_TABLE} "  # noqa: S608
+    f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END",
+]
 
 
 def search_text_for(organisation: Organisation) -> str:
@@ -24,10 +55,14 @@ def search_text_for(organisation: Organisation) -> str:
 
 
 def search_documents_refresh(*, organisation_ids: Iterable[int] | None = None) -> int:
-    """Recompute the stemmed search document for the given organisations (all when None)."""
+    """Recompute the stemmed search document for the given organisations (all when None).
+
+    Also brings the full-text index up to date for them; returns how many documents changed.
+    """
+    ids = None if organisation_ids is None else list(organisation_ids)
     queryset = Organisation.objects.all()
-    if organisation_ids is not None:
-        queryset = queryset.filter(pk__in=list(organisation_ids))
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
     changed = []
     for organisation in queryset.iterator(chunk_size=2000):
         document = stemmed_document(search_text_for(organisation))
@@ -35,4 +70,141 @@ def search_documents_refresh(*, organisation_ids: Iterable[int] | None = None) -
             organisation.search_document = document
             changed.append(organisation)
     Organisation.objects.bulk_update(changed, ["search_document"], batch_size=1000)
+    if ids is None:
+        search_index_rebuild()
+    else:
+        search_index_sync(organisation_ids=ids)
     return len(changed)
+
+
+def search_index_rebuild() -> None:
+    """Rebuild the SQLite FTS table from the stored documents (PostgreSQL's index needs nothing)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for statement in SQLITE_SCHEMA:
+            cursor.execute(statement)
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - constant table names
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, search_document) "  # noqa: S608
+            f"SELECT id, search_document FROM {ORGANISATION_TABLE} WHERE search_document != ''"
+        )
+
+
+def search_index_sync(*, organisation_ids: Iterable[int]) -> None:
+    """Copy the stored documents of these organisations into the SQLite FTS table."""
+    if connection.vendor != "sqlite":
+        return
+    ids = [int(pk) for pk in organisation_ids]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("%s" for _ in chunk)
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, search_document) "  # noqa: S608
+                f"SELECT id, search_document FROM {ORGANISATION_TABLE} "
+                f"WHERE id IN ({marks}) AND search_document != ''",
+                chunk,
+            )
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user's query as alternatives of stems per token; the last token may be a prefix."""
+
+    terms: tuple[tuple[str, ...], ...]
+    prefix_last: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def fts5(self) -> str:
+        groups = []
+        for position, alternatives in enumerate(self.terms):
+            star = "*" if self.prefix_last and position == len(self.terms) - 1 else ""
+            quoted = [f'"{stem.replace(chr(34), chr(34) * 2)}"{star}' for stem in alternatives]
+            groups.append("(" + " OR ".join(quoted) + ")")
+        return " AND ".join(groups)
+
+    def tsquery(self) -> str:
+        groups = []
+        for position, alternatives in enumerate(self.terms):
+            star = ":*" if self.prefix_last and position == len(self.terms) - 1 else ""
+            quoted = [
+                "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'" + star
+                for stem in alternatives
+            ]
+            groups.append("(" + " | ".join(quoted) + ")")
+        return " & ".join(groups)
+
+
+def search_query_parse(query: str) -> ParsedQuery:
+    """Stem a user's query the way documents are stemmed; punctuation and operators vanish."""
+    words = tokens((query or "")[:500])[:MAX_QUERY_TOKENS]
+    seen: set[tuple[str, ...]] = set()
+    terms = []
+    for word in words:
+        alternatives = tuple(dict.fromkeys(stems(word)))
+        if alternatives not in seen:
+            seen.add(alternatives)
+            terms.append(alternatives)
+    # A trailing space means the last word is complete; otherwise it may still be being typed.
+    prefix_last = bool(terms) and len(words[-1]) >= MIN_PREFIX_LENGTH and not query.endswith(" ")
+    if prefix_last and words[-1] not in terms[-1]:
+        # Also match the word as typed, so "samenw" finds "samenwerking" whatever the stemmer did.
+        terms[-1] = (*terms[-1], words[-1])
+    return ParsedQuery(terms=tuple(terms), prefix_last=prefix_last)
+
+
+def search_filter(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> QuerySet[Organisation]:
+    """Only the organisations whose document matches (no ranking; cheap for counts and facets)."""
+    if not parsed:
+        return queryset
+    if connection.vendor == "sqlite":
+        return queryset.filter(
+            id__in=RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                [parsed.fts5()],
+            )
+        )
+    if connection.vendor == "postgresql":
+        vector = PG_VECTOR.format(table=connection.ops.quote_name(ORGANISATION_TABLE))
+        return queryset.filter(
+            RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
+                f"{vector} @@ to_tsquery('simple', %s)",
+                [parsed.tsquery()],
+                output_field=BooleanField(),
+            )
+        )
+    raise NotImplementedError(f"No full-text search for {connection.vendor}")
+
+
+def search_ranked(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> QuerySet[Organisation]:
+    """Matching organisations, best first, with a `search_rank` annotation (higher is better)."""
+    if not parsed:
+        return queryset
+    if connection.vendor == "sqlite":
+        # bm25() only works next to the MATCH that feeds it, so the FTS table joins the query.
+        # bm25 is negative (lower is better); negate it so both engines sort descending.
+        return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
+            tables=[FTS_TABLE],
+            where=[
+                f"{FTS_TABLE}.rowid = {ORGANISATION_TABLE}.id",
+                f"{FTS_TABLE} MATCH %s",
+            ],
+            params=[parsed.fts5()],
+            select={"search_rank": f"-bm25({FTS_TABLE})"},
+        ).order_by("-search_rank", "name", "id")
+    vector = PG_VECTOR.format(table=connection.ops.quote_name(ORGANISATION_TABLE))
+    return (
+        search_filter(queryset, parsed)
+        .annotate(
+            search_rank=RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
+                f"ts_rank({vector}, to_tsquery('simple', %s))",
+                [parsed.tsquery()],
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-search_rank", "name", "id")
+    )
