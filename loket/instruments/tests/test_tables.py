@@ -27,13 +27,21 @@ SEED_TABLE1 = {
     },
 }
 SEED_TABLE4 = {
-    "Strategisch Basisonderzoek": "iwt", "TETRA (Technologietransfer)": "iwt",
-    "O&O-subsidie (bedrijfssteun)": "iwt", "KMO-programma": "iwt",
-    "Vlaams Innovatiesamenwerkingsverband": "iwt", "ICON-projecten": "iwt",
-    "TINA-fonds (investeringsfonds)": "pmv", "Herculesfonds": "hercules",
-    "Subsidiedatabank": "ao", "VON & leerplatform": "ao", "Oproep Ondernemerschap": "ao",
-    "KMO-portefeuille": "ao", "Competentiepolen & Lichte structuren": "iwt",
-    "Provinciale Innovatiecentra / VIN": "iwt", "Technology Transfer Offices": "ewi",
+    "Strategisch Basisonderzoek": "iwt",
+    "TETRA (Technologietransfer)": "iwt",
+    "O&O-subsidie (bedrijfssteun)": "iwt",
+    "KMO-programma": "iwt",
+    "Vlaams Innovatiesamenwerkingsverband": "iwt",
+    "ICON-projecten": "iwt",
+    "TINA-fonds (investeringsfonds)": "pmv",
+    "Herculesfonds": "hercules",
+    "Subsidiedatabank": "ao",
+    "VON & leerplatform": "ao",
+    "Oproep Ondernemerschap": "ao",
+    "KMO-portefeuille": "ao",
+    "Competentiepolen & Lichte structuren": "iwt",
+    "Provinciale Innovatiecentra / VIN": "iwt",
+    "Technology Transfer Offices": "ewi",
     "Kenniscentra / LEDs": "ao",
 }
 
@@ -61,7 +69,10 @@ def test_funder_matrix_matches_seed_table4():
         assert seen[name] == funder
     assert len(seen) == 18
     assert [label for label, _rows in matrix["groups"]] == [
-        "Subsidies", "Facilities", "Awareness-raising", "Intermediaries"
+        "Subsidies",
+        "Facilities",
+        "Awareness-raising",
+        "Intermediaries",
     ]
 
 
@@ -103,7 +114,9 @@ def test_table4_funder_columns_from_seed_text():
     assert parsed["Kenniscentra/LEDs"] == "ao"
     catalogue_load()
     matrix = funder_matrix()
-    loaded = {i.short_name: columns[m.index(True)] for _g, rows in matrix["groups"] for i, m in rows}
+    loaded = {
+        i.short_name: columns[m.index(True)] for _g, rows in matrix["groups"] for i, m in rows
+    }
     assert loaded["SBO"] == parsed["Strategisch Basis Onderzoek"]
     assert loaded["KMO-portefeuille"] == parsed["KMO-portefeuille"]
     assert loaded["TTO"] == parsed["Technology Transfer Offices"]
