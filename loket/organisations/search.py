@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from loket.lib.text import stemmed_document, stems, tokens
@@ -26,7 +26,6 @@ from loket.organisations.models import Organisation
 
 FTS_TABLE = "organisations_search"
 ORGANISATION_TABLE = Organisation._meta.db_table
-PG_VECTOR = "to_tsvector('simple', {table}.search_document)"
 MAX_QUERY_TOKENS = 16
 MIN_PREFIX_LENGTH = 3
 
@@ -38,6 +37,20 @@ SQLITE_SCHEMA = [
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON {ORGANISATION_TABLE} "  # noqa: S608
     f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END",
 ]
+
+
+class _TsMatch(Func):
+    """document @@ query, written so PostgreSQL uses the GIN expression index."""
+
+    template = "to_tsvector('simple', %(expressions)s)"
+    arg_joiner = ") @@ to_tsquery('simple', "
+    output_field = BooleanField()
+
+
+class _TsRank(Func):
+    template = "ts_rank(to_tsvector('simple', %(expressions)s))"
+    arg_joiner = "), to_tsquery('simple', "
+    output_field = FloatField()
 
 
 def search_text_for(organisation: Organisation) -> str:
@@ -169,14 +182,7 @@ def search_filter(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> Quer
             )
         )
     if connection.vendor == "postgresql":
-        vector = PG_VECTOR.format(table=connection.ops.quote_name(ORGANISATION_TABLE))
-        return queryset.filter(
-            RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
-                f"{vector} @@ to_tsquery('simple', %s)",
-                [parsed.tsquery()],
-                output_field=BooleanField(),
-            )
-        )
+        return queryset.filter(_TsMatch(F("search_document"), Value(parsed.tsquery())))
     raise NotImplementedError(f"No full-text search for {connection.vendor}")
 
 
@@ -196,15 +202,8 @@ def search_ranked(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> Quer
             params=[parsed.fts5()],
             select={"search_rank": f"-bm25({FTS_TABLE})"},
         ).order_by("-search_rank", "name", "id")
-    vector = PG_VECTOR.format(table=connection.ops.quote_name(ORGANISATION_TABLE))
     return (
         search_filter(queryset, parsed)
-        .annotate(
-            search_rank=RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
-                f"ts_rank({vector}, to_tsquery('simple', %s))",
-                [parsed.tsquery()],
-                output_field=FloatField(),
-            )
-        )
+        .annotate(search_rank=_TsRank(F("search_document"), Value(parsed.tsquery())))
         .order_by("-search_rank", "name", "id")
     )
