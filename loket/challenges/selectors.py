@@ -351,7 +351,7 @@ def challenge_facets(*, user: User | None, params: SearchParams) -> list[dict[st
             for value, label in labels.items()
         ]
         options = [o for o in options if o["count"] or o["selected"]]
-        facets.append({"name": name, "options": options})
+        facets.append({"name": name, "options": options, "selected": getattr(params, name)})
     return facets
 
 
