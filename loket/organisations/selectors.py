@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 PER_PAGE = 20
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 MAX_FILTER_VALUES = 50
+MAX_ID = 2**63 - 1  # larger ids overflow the database's integer
 
 
 class Sort:
@@ -394,6 +395,8 @@ def organisation_directory(
 
 def organisation_get_for(*, user: User | AnonymousUser | None, pk: int) -> Organisation:
     """A profile the user may see; 404 for anything else (hidden or members-only to outsiders)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
     organisation = (
         Organisation.objects.visible_to(user)  # type: ignore[arg-type]
         .filter(pk=pk)
