@@ -1,0 +1,313 @@
+"""The hybrid matcher over one corpus of organisation profiles (no Django imports).
+
+`rank()` turns a need (text, optional seeker, filters) into ranked corpus positions with the
+per-signal evidence kept for the explanation. Methods: "popularity", "bm25", "past_partners",
+"dense", "rrf" and "hybrid" (the fitted logistic fusion; falls back to RRF without weights).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from loket.matching.encoders import Encoder
+from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
+from loket.matching.scoring import BM25Index, CollaborationGraph, TypeAffinity
+from loket.matching.vectors import VectorSearch
+
+# How many candidates each signal contributes to the fused pool; R@50 needs well over 50.
+POOL = 200
+METHODS = ("popularity", "bm25", "past_partners", "dense", "rrf", "hybrid")
+
+RESEARCH_TYPES = {"knowledge_institution", "research_centre"}
+COMPANY_TYPES = {"company", "startup"}
+
+
+@dataclass
+class Corpus:
+    keys: list[str]
+    types: list[str]
+    countries: list[str]
+    activity: np.ndarray
+    lexical: BM25Index
+    dense: VectorSearch
+    graph: CollaborationGraph
+    affinity: TypeAffinity
+    regions: list[str] = field(default_factory=list)
+    size_classes: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    position: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.position:
+            self.position = {key: i for i, key in enumerate(self.keys)}
+        n = len(self.keys)
+        self.regions = self.regions or [""] * n
+        self.size_classes = self.size_classes or [""] * n
+        self.sectors = self.sectors or [""] * n
+        self._by_activity = np.argsort(-self.activity, kind="stable")
+
+
+@dataclass
+class Filters:
+    types: set[str] = field(default_factory=set)
+    size_classes: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+
+    def accepts(self, corpus: Corpus, i: int) -> bool:
+        return (
+            (not self.types or corpus.types[i] in self.types)
+            and (not self.size_classes or corpus.size_classes[i] in self.size_classes)
+            and (not self.regions or corpus.regions[i] in self.regions)
+            and (not self.countries or corpus.countries[i] in self.countries)
+        )
+
+
+@dataclass
+class Evidence:
+    position: int
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+    past_partner: int = 0
+    partner_of_partner: int = 0
+    via: str = ""
+    competitor: bool = False
+
+
+@dataclass
+class MatchRequest:
+    text: str
+    seeker: str | None = None
+    exclude: set[str] = field(default_factory=set)
+    filters: Filters = field(default_factory=Filters)
+    allowed: set[int] | None = None  # positions the asking user may see; None = all
+    complementary: bool = False
+    top: int = 10
+    method: str = "hybrid"
+
+
+class Matcher:
+    def __init__(
+        self, corpus: Corpus, encoder: Encoder, fusion: LogisticFusion | None = None
+    ) -> None:
+        self.corpus = corpus
+        self.encoder = encoder
+        self.fusion = fusion
+
+    # -- candidates -------------------------------------------------------------------------
+    def _admissible(self, request: MatchRequest, seeker_pos: int | None):
+        corpus = self.corpus
+        excluded = {corpus.position[k] for k in request.exclude if k in corpus.position}
+        if seeker_pos is not None:
+            excluded.add(seeker_pos)
+        allowed = request.allowed
+        filters = request.filters
+
+        def ok(i: int) -> bool:
+            return (
+                i not in excluded
+                and (allowed is None or i in allowed)
+                and filters.accepts(corpus, i)
+            )
+
+        return ok
+
+    def _top(self, scores: np.ndarray, ok, k: int) -> list[int]:
+        """Best k admissible positions with a positive score."""
+        positive = np.flatnonzero(scores > 0)
+        order = positive[np.argsort(-scores[positive], kind="stable")]
+        out = []
+        for i in order:
+            if ok(int(i)):
+                out.append(int(i))
+                if len(out) >= k:
+                    break
+        return out
+
+    def rank(self, request: MatchRequest) -> list[Evidence]:
+        corpus = self.corpus
+        seeker_pos = corpus.position.get(request.seeker or "")
+        ok = self._admissible(request, seeker_pos)
+        method = request.method
+        want = max(request.top, POOL) if request.complementary else request.top
+
+        if method == "popularity":
+            out = []
+            for i in corpus._by_activity:
+                if ok(int(i)):
+                    out.append(Evidence(int(i), float(corpus.activity[i])))
+                    if len(out) >= want:
+                        break
+            return self._finish(out, request, seeker_pos)
+
+        seeker = request.seeker if seeker_pos is not None else None
+        past = corpus.graph.past_partners(seeker)
+        past_list = sorted(
+            (corpus.position[k] for k in past if k in corpus.position),
+            key=lambda i: (-past[corpus.keys[i]], -corpus.activity[i]),
+        )
+        if method == "past_partners":
+            out = [Evidence(i, float(past[corpus.keys[i]])) for i in past_list if ok(i)]
+            return self._finish(out[:want], request, seeker_pos)
+
+        lexical = corpus.lexical.scores(request.text) if request.text else None
+        if method == "bm25":
+            if lexical is None:
+                return []
+            out = [
+                Evidence(i, float(lexical[i]), lexical=float(lexical[i]))
+                for i in self._top(lexical, ok, want)
+            ]
+            return self._finish(out, request, seeker_pos)
+
+        query_vec = self.encoder.encode_queries([request.text])[0] if request.text else None
+        dense_top: list[int] = []
+        if query_vec is not None and len(corpus.dense):
+            # Ask the index for more than needed: filters and visibility remove some.
+            k = min(
+                len(corpus.dense),
+                POOL * 4
+                if (request.allowed is not None or any(vars(request.filters).values()))
+                else POOL,
+            )
+            positions, _sims = corpus.dense.search(query_vec, k)
+            dense_top = [int(i) for i in positions if ok(int(i))][:POOL]
+        if method == "dense":
+            sims = corpus.dense.similarity(query_vec, np.asarray(dense_top, dtype=np.int64))
+            out = [
+                Evidence(i, float(s), dense=float(s)) for i, s in zip(dense_top, sims, strict=False)
+            ]
+            return self._finish(out[:want], request, seeker_pos)
+
+        reach, via = corpus.graph.partners_of_partners(seeker)
+        lexical_top = self._top(lexical, ok, POOL) if lexical is not None else []
+        reach_top = sorted(
+            (corpus.position[k] for k in reach if k in corpus.position),
+            key=lambda i: -reach[corpus.keys[i]],
+        )
+        reach_top = [i for i in reach_top if ok(i)][:POOL]
+        past_top = [i for i in past_list if ok(i)][:POOL]
+        popular_top = []
+        for i in corpus._by_activity:
+            if ok(int(i)):
+                popular_top.append(int(i))
+                if len(popular_top) >= POOL // 4:
+                    break
+
+        if method == "rrf" or self.fusion is None:
+            fused = reciprocal_rank_fusion([dense_top, lexical_top, past_top, reach_top])
+            pool = sorted(fused, key=lambda i: -fused[i])
+            scores = np.asarray([fused[i] for i in pool])
+        else:
+            pool = list(dict.fromkeys(dense_top + lexical_top + past_top + reach_top + popular_top))
+            matrix = self.features(pool, request, query_vec, lexical, past, reach, seeker_pos)
+            scores = self.fusion.score(matrix)
+            order = np.argsort(-scores, kind="stable")
+            pool = [pool[i] for i in order]
+            scores = scores[order]
+
+        positions = np.asarray(pool[:want], dtype=np.int64)
+        sims = (
+            corpus.dense.similarity(query_vec, positions)
+            if query_vec is not None and len(positions)
+            else np.zeros(len(positions))
+        )
+        out = []
+        for j, i in enumerate(pool[:want]):
+            key = corpus.keys[i]
+            out.append(
+                Evidence(
+                    i,
+                    float(scores[j]),
+                    dense=float(sims[j]),
+                    lexical=float(lexical[i]) if lexical is not None else 0.0,
+                    past_partner=int(past.get(key, 0)),
+                    partner_of_partner=int(reach.get(key, 0)),
+                    via=via.get(key, ""),
+                )
+            )
+        return self._finish(out, request, seeker_pos, query_vec)
+
+    def features(
+        self,
+        pool: list[int],
+        request: MatchRequest,
+        query_vec: np.ndarray | None,
+        lexical: np.ndarray | None,
+        past: Counter[str],
+        reach: Counter[str],
+        seeker_pos: int | None,
+    ) -> np.ndarray:
+        corpus = self.corpus
+        positions = np.asarray(pool, dtype=np.int64)
+        matrix = np.zeros((len(pool), len(FEATURES)))
+        if query_vec is not None and len(pool):
+            matrix[:, 0] = corpus.dense.similarity(query_vec, positions)
+        if lexical is not None and len(pool):
+            top = float(lexical.max()) or 1.0
+            matrix[:, 1] = lexical[positions] / top
+        seeker_type = corpus.types[seeker_pos] if seeker_pos is not None else ""
+        seeker_country = corpus.countries[seeker_pos] if seeker_pos is not None else ""
+        for row, i in enumerate(pool):
+            key = corpus.keys[i]
+            matrix[row, 2] = math.log1p(past.get(key, 0))
+            matrix[row, 3] = math.log1p(reach.get(key, 0))
+            matrix[row, 4] = math.log1p(float(corpus.activity[i]))
+            matrix[row, 5] = (
+                corpus.affinity.score(seeker_type, corpus.types[i]) if seeker_type else 0.0
+            )
+            matrix[row, 6] = float(bool(seeker_country) and corpus.countries[i] == seeker_country)
+        return matrix
+
+    # -- complementarity --------------------------------------------------------------------
+    def _finish(
+        self,
+        out: list[Evidence],
+        request: MatchRequest,
+        seeker_pos: int | None,
+        query_vec: np.ndarray | None = None,
+    ) -> list[Evidence]:
+        if request.complementary and seeker_pos is not None and out:
+            if query_vec is None and request.text:
+                query_vec = self.encoder.encode_queries([request.text])[0]
+            self._mark_competitors(out, seeker_pos, query_vec)
+            # Stable partition: complementary partners first, competitors after, each in order.
+            out = [e for e in out if not e.competitor] + [e for e in out if e.competitor]
+        return out[: request.top]
+
+    def _mark_competitors(
+        self, out: list[Evidence], seeker_pos: int, query_vec: np.ndarray | None
+    ) -> None:
+        """Same type, same sector (or sector unknown) and an offer closer to the seeker's own
+        profile than to the need: it does what the seeker does."""
+        corpus = self.corpus
+        seeker_vec = corpus.dense.vector(seeker_pos)
+        positions = np.asarray([e.position for e in out], dtype=np.int64)
+        to_seeker = corpus.dense.similarity(seeker_vec, positions)
+        to_need = (
+            corpus.dense.similarity(query_vec, positions)
+            if query_vec is not None
+            else np.zeros(len(out))
+        )
+        seeker_type, seeker_sector = corpus.types[seeker_pos], corpus.sectors[seeker_pos][:2]
+        for e, s, n in zip(out, to_seeker, to_need, strict=False):
+            sector = corpus.sectors[e.position][:2]
+            same_sector = not seeker_sector or not sector or sector == seeker_sector
+            e.competitor = bool(corpus.types[e.position] == seeker_type and same_sector and s > n)
+
+
+def consortium_suggest(corpus: Corpus, ranked: list[Evidence]) -> dict[str, Evidence]:
+    """A balanced consortium from a ranking: the best research partner, company and user."""
+    roles: dict[str, Evidence] = {}
+    for e in ranked:
+        kind = corpus.types[e.position]
+        role = (
+            "research" if kind in RESEARCH_TYPES else "company" if kind in COMPANY_TYPES else "user"
+        )
+        roles.setdefault(role, e)
+    return roles

@@ -1,0 +1,211 @@
+"""Measuring each method on a split, fitting the fusion, the cross-lingual set (no Django)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from loket.matching.encoders import Encoder
+from loket.matching.engine import POOL, Matcher, MatchRequest
+from loket.matching.fusion import LogisticFusion
+from loket.matching.metrics import evaluate, recall_at, reciprocal_rank
+from loket.matching.split import Split
+
+
+def methods_evaluate(
+    split: Split, matcher: Matcher, methods: tuple[str, ...], *, top: int = 50
+) -> dict[str, dict[str, float]]:
+    corpus = split.corpus
+    table = {}
+    for method in methods:
+        runs = []
+        for query in split.queries:
+            ranked = matcher.rank(
+                MatchRequest(text=query.text, seeker=query.seeker, top=top, method=method)
+            )
+            runs.append(([corpus.keys[e.position] for e in ranked], query.relevant))
+        table[method] = evaluate(runs)
+    return table
+
+
+def fusion_fit(split: Split, matcher: Matcher) -> LogisticFusion:
+    """Fit the logistic fusion on the candidate pools of a split's queries (visible data only)."""
+    corpus = split.corpus
+    rows, labels = [], []
+    for query in split.queries:
+        request = MatchRequest(text=query.text, seeker=query.seeker, top=POOL, method="rrf")
+        seeker_pos = corpus.position.get(query.seeker)
+        past = corpus.graph.past_partners(query.seeker)
+        reach, _via = corpus.graph.partners_of_partners(query.seeker)
+        lexical = corpus.lexical.scores(query.text)
+        query_vec = matcher.encoder.encode_queries([query.text])[0]
+        # The pool is what the hybrid would see: every signal's candidates.
+        pool = sorted(
+            {
+                e.position
+                for m in ("dense", "bm25", "past_partners")
+                for e in matcher.rank(
+                    MatchRequest(text=query.text, seeker=query.seeker, top=POOL, method=m)
+                )
+            }
+            | {corpus.position[k] for k in reach if k in corpus.position}
+        )
+        pool = [i for i in pool if i != seeker_pos]
+        if not pool:
+            continue
+        rows.append(matcher.features(pool, request, query_vec, lexical, past, reach, seeker_pos))
+        labels.append(np.asarray([corpus.keys[i] in query.relevant for i in pool]))
+    return LogisticFusion.fit(np.vstack(rows), np.concatenate(labels))
+
+
+# Needs written in Dutch and French, each paired with an English capability it should find.
+# Each row: (Dutch need, French need, English profile it should match first); ENGLISH_NEEDS
+# holds the English twin of each need.
+CROSS_LINGUAL = [
+    (
+        "Sensoren die de versheid van voedsel in de koelketen meten",
+        "Capteurs mesurant la fraîcheur des aliments dans la chaîne du froid",
+        "Wireless sensors monitoring food freshness and temperature along the cold chain",
+    ),
+    (
+        "Batterijen hergebruiken voor opslag van zonne-energie",
+        "Réutiliser des batteries pour stocker l'énergie solaire",
+        "Second-life lithium-ion batteries for stationary storage of photovoltaic power",
+    ),
+    (
+        "Kunstmatige intelligentie om tumoren te herkennen op medische beelden",
+        "Intelligence artificielle pour détecter des tumeurs sur des images médicales",
+        "Deep learning for automatic detection of cancer in radiology scans",
+    ),
+    (
+        "Afvalwater zuiveren en fosfaat terugwinnen",
+        "Épurer les eaux usées et récupérer le phosphate",
+        "Wastewater treatment plant technology with phosphorus recovery",
+    ),
+    (
+        "Robots die pakjes sorteren in een magazijn",
+        "Robots qui trient des colis dans un entrepôt",
+        "Warehouse automation with robotic parcel picking and sorting",
+    ),
+    (
+        "Isolatie van oude woningen om energie te besparen",
+        "Isolation des logements anciens pour économiser l'énergie",
+        "Deep energy renovation and insulation of existing residential buildings",
+    ),
+    (
+        "Biologisch afbreekbare verpakking uit plantaardig materiaal",
+        "Emballages biodégradables à base de matières végétales",
+        "Compostable bio-based packaging made from plant fibres",
+    ),
+    (
+        "Waterstof produceren met elektrolyse uit windenergie",
+        "Produire de l'hydrogène par électrolyse à partir d'énergie éolienne",
+        "Green hydrogen production by electrolysis powered by offshore wind",
+    ),
+    (
+        "Cyberbeveiliging van industriële besturingssystemen",
+        "Cybersécurité des systèmes de contrôle industriels",
+        "Security of industrial control systems and SCADA networks against cyber attacks",
+    ),
+    (
+        "Zorg op afstand voor ouderen met chronische ziekten",
+        "Soins à distance pour les personnes âgées atteintes de maladies chroniques",
+        "Telemedicine and remote monitoring for elderly patients with chronic conditions",
+    ),
+    (
+        "Precisielandbouw met drones en satellietbeelden",
+        "Agriculture de précision avec des drones et des images satellites",
+        "Precision farming using UAV and satellite remote sensing of crops",
+    ),
+    (
+        "Gerecycleerd plastic voor 3D-printen",
+        "Plastique recyclé pour l'impression 3D",
+        "Additive manufacturing with recycled polymer filament",
+    ),
+    (
+        "Slimme laadpalen voor elektrische wagens",
+        "Bornes de recharge intelligentes pour voitures électriques",
+        "Smart charging infrastructure for electric vehicles and grid balancing",
+    ),
+    (
+        "Vroege opsporing van bosbranden",
+        "Détection précoce des feux de forêt",
+        "Early warning system for wildfire detection",
+    ),
+    (
+        "Vaccins ontwikkelen tegen nieuwe virussen",
+        "Développer des vaccins contre de nouveaux virus",
+        "Vaccine development against emerging viral infections",
+    ),
+    (
+        "Eiwitten uit insecten voor veevoeder",
+        "Protéines d'insectes pour l'alimentation animale",
+        "Insect protein as a sustainable ingredient for animal feed",
+    ),
+    (
+        "Digitale tweeling van een fabriek om onderhoud te voorspellen",
+        "Jumeau numérique d'une usine pour prévoir la maintenance",
+        "Digital twin for predictive maintenance in manufacturing plants",
+    ),
+    (
+        "Koolstofdioxide afvangen uit de uitlaat van cementovens",
+        "Capter le dioxyde de carbone des fours à ciment",
+        "Carbon capture from cement kiln flue gas",
+    ),
+    (
+        "Leesvaardigheid van kinderen verbeteren met educatieve spellen",
+        "Améliorer la lecture des enfants avec des jeux éducatifs",
+        "Educational games to improve children's literacy",
+    ),
+    (
+        "Microplastics in zeewater meten",
+        "Mesurer les microplastiques dans l'eau de mer",
+        "Monitoring microplastic pollution in the marine environment",
+    ),
+]
+
+ENGLISH_NEEDS = [
+    "Sensors that measure the freshness of food in the cold chain",
+    "Reusing batteries to store solar energy",
+    "Artificial intelligence to recognise tumours in medical images",
+    "Purifying wastewater and recovering phosphate",
+    "Robots that sort parcels in a warehouse",
+    "Insulating old houses to save energy",
+    "Biodegradable packaging from plant material",
+    "Producing hydrogen by electrolysis from wind energy",
+    "Cybersecurity of industrial control systems",
+    "Remote care for elderly people with chronic diseases",
+    "Precision agriculture with drones and satellite images",
+    "Recycled plastic for 3D printing",
+    "Smart charging points for electric cars",
+    "Early detection of forest fires",
+    "Developing vaccines against new viruses",
+    "Insect proteins for animal feed",
+    "Digital twin of a factory to predict maintenance",
+    "Capturing carbon dioxide from the exhaust of cement kilns",
+    "Improving children's reading skills with educational games",
+    "Measuring microplastics in sea water",
+]
+
+
+def cross_lingual_evaluate(encoder: Encoder) -> dict[str, dict[str, float]]:
+    """Each language's needs against the English profiles: R@1 and MRR (English needs too,
+    as the twin each other language is compared with)."""
+    profiles = encoder.encode_passages([en for _nl, _fr, en in CROSS_LINGUAL])
+    keys = [str(i) for i in range(len(CROSS_LINGUAL))]
+    out = {}
+    texts = {
+        "nl": [row[0] for row in CROSS_LINGUAL],
+        "fr": [row[1] for row in CROSS_LINGUAL],
+        "en": ENGLISH_NEEDS,
+    }
+    for language, needs_text in texts.items():
+        needs = encoder.encode_queries(needs_text)
+        r1 = mrr = 0.0
+        for i, need in enumerate(needs):
+            order = np.argsort(-(profiles @ need), kind="stable")
+            ranked = [keys[j] for j in order]
+            r1 += recall_at(ranked, {keys[i]}, 1)
+            mrr += reciprocal_rank(ranked, {keys[i]})
+        n = len(CROSS_LINGUAL)
+        out[language] = {"R@1": r1 / n, "MRR": mrr / n}
+    return out

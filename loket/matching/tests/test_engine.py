@@ -1,0 +1,148 @@
+"""The pure signals, the fusion and the matcher on a small hand-made corpus."""
+
+import numpy as np
+import pytest
+
+from loket.matching.encoders import HashingEncoder
+from loket.matching.engine import Corpus, Filters, Matcher, MatchRequest, consortium_suggest
+from loket.matching.fusion import LogisticFusion, reciprocal_rank_fusion
+from loket.matching.metrics import evaluate, ndcg_at, recall_at, reciprocal_rank
+from loket.matching.scoring import BM25Index, CollaborationGraph, TypeAffinity, mean_vectors
+from loket.matching.vectors import ExactSearch
+
+PROFILES = {
+    "seeker": ("company", "BE", "Smart sensors for food processing lines", 3),
+    "uni": ("knowledge_institution", "BE", "Machine learning for food quality inspection", 9),
+    "rival": ("company", "BE", "Smart sensors and sensor networks for food processing", 2),
+    "port": ("company", "NL", "Logistics services for container ports", 20),
+    "city": ("public_body", "BE", "Municipal food waste collection and food quality policy", 1),
+    "lab": ("research_centre", "FR", "Spectroscopy for food contamination detection", 4),
+}
+CONSORTIA = [["seeker", "uni"], ["uni", "lab"], ["uni", "lab", "port"], ["port", "city"]]
+
+
+@pytest.fixture
+def corpus() -> Corpus:
+    keys = list(PROFILES)
+    encoder = HashingEncoder()
+    texts = [PROFILES[k][2] for k in keys]
+    vectors = mean_vectors(encoder.encode_passages(texts), list(range(len(keys))), len(keys))
+    types = {k: PROFILES[k][0] for k in keys}
+    return Corpus(
+        keys=keys,
+        types=[types[k] for k in keys],
+        countries=[PROFILES[k][1] for k in keys],
+        activity=np.asarray([PROFILES[k][3] for k in keys], dtype=np.float32),
+        lexical=BM25Index.build(texts),
+        dense=ExactSearch(vectors),
+        graph=CollaborationGraph.from_projects(CONSORTIA),
+        affinity=TypeAffinity.from_projects(CONSORTIA, types),
+    )
+
+
+def keys_of(corpus, ranked):
+    return [corpus.keys[e.position] for e in ranked]
+
+
+def test_bm25_prefers_documents_with_the_rare_query_terms(corpus):
+    scores = corpus.lexical.scores("spectroscopy contamination")
+    assert corpus.keys[int(np.argmax(scores))] == "lab"
+    assert scores[corpus.keys.index("port")] == 0
+
+
+def test_bm25_round_trips_through_a_file(corpus, tmp_path):
+    corpus.lexical.save(str(tmp_path / "lexical.npz"))
+    loaded = BM25Index.load(str(tmp_path / "lexical.npz"))
+    np.testing.assert_allclose(loaded.scores("food sensors"), corpus.lexical.scores("food sensors"))
+
+
+def test_dutch_and_english_stems_meet_in_bm25():
+    index = BM25Index.build(["renovatie van woningen", "ports and ships"])
+    assert index.scores("woning")[0] > 0
+    assert index.scores("ship")[1] > 0
+
+
+def test_graph_signals_count_shared_projects_and_paths():
+    graph = CollaborationGraph.from_projects([*CONSORTIA, ["seeker", "uni"]])
+    assert graph.past_partners("seeker") == {"uni": 2}
+    reach, via = graph.partners_of_partners("seeker")
+    assert set(reach) == {"lab", "port"}
+    assert via["lab"] == "uni"
+    assert graph.past_partners(None) == {}
+
+
+def test_type_affinity_learns_which_types_work_together():
+    types = {"a": "company", "b": "knowledge_institution", "c": "company"}
+    affinity = TypeAffinity.from_projects([["a", "b"], ["c", "b"]], types)
+    assert affinity.score("company", "knowledge_institution") > affinity.score("company", "company")
+
+
+def test_metrics():
+    ranked = ["x", "a", "y", "b"]
+    assert recall_at(ranked, {"a", "b"}, 2) == 0.5
+    assert reciprocal_rank(ranked, {"a", "b"}) == 0.5
+    assert 0 < ndcg_at(ranked, {"a"}, 10) < 1
+    assert evaluate([(ranked, {"x"})])["MRR"] == 1.0
+
+
+def test_rrf_rewards_agreement():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [2, 1, 3], [2]])
+    assert max(fused, key=fused.get) == 2
+
+
+def test_logistic_fusion_learns_the_informative_feature():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 7))
+    y = (x[:, 1] + 0.1 * rng.normal(size=400)) > 1
+    model = LogisticFusion.fit(x, y)
+    assert np.argmax(np.abs(model.weights[:-1])) == 1
+    assert LogisticFusion.from_dict(model.to_dict()).score(x[:3]).shape == (3,)
+
+
+@pytest.mark.parametrize("method", ["popularity", "bm25", "past_partners", "dense", "rrf"])
+def test_every_method_excludes_the_seeker_and_the_excluded(corpus, method):
+    matcher = Matcher(corpus, HashingEncoder())
+    ranked = matcher.rank(
+        MatchRequest(text="food sensors", seeker="seeker", exclude={"port"}, method=method)
+    )
+    assert "seeker" not in keys_of(corpus, ranked)
+    assert "port" not in keys_of(corpus, ranked)
+
+
+def test_hybrid_uses_text_and_network(corpus):
+    matcher = Matcher(corpus, HashingEncoder())
+    ranked = matcher.rank(MatchRequest(text="food quality", seeker="seeker", method="rrf"))
+    top = ranked[0]
+    assert corpus.keys[top.position] == "uni"
+    assert top.past_partner == 1
+    lab = next(e for e in ranked if corpus.keys[e.position] == "lab")
+    assert lab.via == "uni"
+
+
+def test_filters_and_allowed_positions(corpus):
+    matcher = Matcher(corpus, HashingEncoder())
+    ranked = matcher.rank(MatchRequest(text="food", filters=Filters(countries={"BE"})))
+    assert {corpus.countries[e.position] for e in ranked} == {"BE"}
+    allowed = {corpus.keys.index("city")}
+    ranked = matcher.rank(MatchRequest(text="food sensors", allowed=allowed))
+    assert keys_of(corpus, ranked) == ["city"]
+
+
+def test_competitor_ranked_below_complementary_partner_when_asked(corpus):
+    matcher = Matcher(corpus, HashingEncoder())
+    need = "sensor networks and machine learning for food quality"
+    plain = keys_of(corpus, matcher.rank(MatchRequest(text=need, seeker="seeker", method="dense")))
+    assert plain.index("rival") < plain.index("uni")
+    ranked = matcher.rank(
+        MatchRequest(text=need, seeker="seeker", method="dense", complementary=True)
+    )
+    ordered = keys_of(corpus, ranked)
+    assert ordered.index("uni") < ordered.index("rival")
+    assert next(e for e in ranked if corpus.keys[e.position] == "rival").competitor
+
+
+def test_consortium_has_one_of_each_role(corpus):
+    matcher = Matcher(corpus, HashingEncoder())
+    ranked = matcher.rank(MatchRequest(text="food", top=6, method="bm25"))
+    roles = consortium_suggest(corpus, ranked)
+    assert set(roles) == {"research", "company", "user"}

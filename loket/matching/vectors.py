@@ -1,0 +1,93 @@
+"""Vector search: numpy exact search for small sets, usearch HNSW for large (no Django imports).
+
+Both keep the organisation vectors in a memory-mapped .npy file, so workers share the pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+# Below this many vectors an exact matrix product is as fast as HNSW and has perfect recall
+# (measured in benchmarks/matching.py: exact search at 100k x 512 takes ~10 ms on 2 cores).
+EXACT_LIMIT = 200_000
+
+
+class VectorSearch(Protocol):
+    dim: int
+
+    def __len__(self) -> int: ...
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def similarity(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray: ...
+
+    def vector(self, position: int) -> np.ndarray: ...
+
+
+class ExactSearch:
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+        self.dim = vectors.shape[1] if vectors.ndim == 2 else 0
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def all_similarities(self, query: np.ndarray) -> np.ndarray:
+        return np.asarray(self.vectors @ query.astype(self.vectors.dtype), dtype=np.float32)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if not len(self.vectors):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        sims = self.all_similarities(query)
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return top.astype(np.int64), sims[top]
+
+    def similarity(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        if not len(positions):
+            return np.zeros(0, dtype=np.float32)
+        return np.asarray(self.vectors[positions] @ query, dtype=np.float32)
+
+    def vector(self, position: int) -> np.ndarray:
+        return np.asarray(self.vectors[position], dtype=np.float32)
+
+
+class HNSWSearch(ExactSearch):
+    """usearch HNSW graph (cosine), opened as a memory-mapped view; keys are row positions."""
+
+    def __init__(self, vectors: np.ndarray, index_path: Path) -> None:
+        from usearch.index import Index
+
+        super().__init__(vectors)
+        self.index = Index.restore(str(index_path), view=True)
+
+    @staticmethod
+    def build(vectors: np.ndarray, index_path: Path, *, threads: int = 2) -> None:
+        from usearch.index import Index
+
+        index = Index(ndim=vectors.shape[1], metric="cos", dtype="f16", connectivity=16)
+        index.add(np.arange(len(vectors), dtype=np.uint64), vectors, threads=threads)
+        tmp = index_path.with_suffix(".tmp")
+        index.save(str(tmp))
+        tmp.replace(index_path)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if not len(self.vectors):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        matches = self.index.search(query.astype(np.float32), min(k, len(self.vectors)))
+        positions = np.asarray(matches.keys, dtype=np.int64)
+        return positions, (1.0 - np.asarray(matches.distances, dtype=np.float32))
+
+
+def vectors_save(path: Path, vectors: np.ndarray) -> None:
+    tmp = path.with_name(path.name + ".tmp.npy")
+    np.save(tmp, vectors.astype(np.float32))
+    tmp.replace(path)
+
+
+def vectors_open(path: Path) -> np.ndarray:
+    return np.load(path, mmap_mode="r")
