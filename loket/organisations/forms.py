@@ -58,6 +58,12 @@ class InnovationTypeChoiceField(forms.ModelMultipleChoiceField):
 
 class OrganisationForm(forms.ModelForm):
     nace_code = forms.ChoiceField(label=_("Sector (NACE)"), required=False)
+    enterprise_number = forms.CharField(
+        label=_("Enterprise number"),
+        required=False,
+        max_length=20,
+        help_text=_("Belgian enterprise number (KBO/BCE), e.g. 0123.456.749"),
+    )
     expertise_tags = ExpertiseTagsField(
         label=_("Expertise tags"),
         required=False,
