@@ -14,7 +14,9 @@ urlpatterns = [
     path("manage/organisations/new/", manage.organisation_create, name="organisation-create"),
     path("manage/organisations/<int:pk>/", manage.organisation_manage, name="organisation-manage"),
     path("manage/organisations/<int:pk>/edit/", manage.organisation_edit, name="organisation-edit"),
-    path("manage/organisations/<int:pk>/contacts/new/", manage.contact_create, name="contact-create"),
+    path(
+        "manage/organisations/<int:pk>/contacts/new/", manage.contact_create, name="contact-create"
+    ),
     path(
         "manage/organisations/<int:pk>/contacts/<int:contact_pk>/edit/",
         manage.contact_edit,
