@@ -173,7 +173,8 @@ def case_visitor(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     response = render(
         request, "referrals/case_detail.html", _case_context(case, access, token=token)
     )
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The secret link never leaves the site in a Referer; same-origin posts keep their Origin.
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 
