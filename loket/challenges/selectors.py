@@ -174,8 +174,13 @@ def _labels(values: list[str], choices: Any) -> list[str]:
     return [str(labels.get(v, v)) for v in values]
 
 
-def challenge_present(challenge: Challenge, access: policy.Access) -> dict[str, Any]:
-    """Exactly the fields the access allows. Templates, API and digests get nothing else."""
+def challenge_present(
+    challenge: Challenge, access: policy.Access, *, full: bool = True
+) -> dict[str, Any]:
+    """Exactly the fields the access allows. Templates, API and digests get nothing else.
+
+    full=False (lists, search, digests): teaser level at most, even for those who may see more.
+    """
     if not access.teaser:
         raise Http404
     innovation = list(challenge.innovation_types.all())
@@ -222,9 +227,9 @@ def challenge_present(challenge: Challenge, access: policy.Access) -> dict[str, 
             "id": challenge.organisation_id,
             "name": challenge.organisation.name,
         }
-    if access.details:
+    if full and access.details:
         data["details"] = challenge.details
-    if access.attachments:
+    if full and access.attachments:
         data["attachments"] = [
             {
                 "id": a.pk,
@@ -251,7 +256,7 @@ def challenge_cards_for(*, user: User | None, challenges: list[Challenge]) -> li
             policy_relation(_pick(interests.get(challenge.pk, []))),
         )
         if access.teaser:
-            cards.append(challenge_present(challenge, access))
+            cards.append(challenge_present(challenge, access, full=False))
     return cards
 
 
