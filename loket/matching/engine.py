@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -85,7 +86,10 @@ class MatchRequest:
     seeker: str | None = None
     exclude: set[str] = field(default_factory=set)
     filters: Filters = field(default_factory=Filters)
-    allowed: set[int] | None = None  # positions the asking user may see; None = all
+    # Positions the asking user may see: None = all; a callable is asked once with the
+    # candidate positions and returns the visible ones (the database decides, at query time).
+    allowed: set[int] | Callable[[list[int]], set[int]] | None = None
+    graph: CollaborationGraph | None = None  # the seeker's neighbourhood, if not the corpus's
     complementary: bool = False
     top: int = 10
     method: str = "hybrid"
@@ -106,6 +110,7 @@ class Matcher:
         if seeker_pos is not None:
             excluded.add(seeker_pos)
         allowed = request.allowed
+        assert allowed is None or isinstance(allowed, set)  # noqa: S101 (resolved in rank)
         filters = request.filters
 
         def ok(i: int) -> bool:
@@ -129,10 +134,39 @@ class Matcher:
                     break
         return out
 
+    def _candidates(self, request: MatchRequest, seeker_pos: int | None) -> list[int]:
+        """Every position any signal could propose, before the visibility check."""
+        corpus = self.corpus
+        ok = self._admissible(replace(request, allowed=None), seeker_pos)
+        graph = request.graph or corpus.graph
+        seeker = request.seeker if seeker_pos is not None else None
+        found: set[int] = set()
+        past = graph.past_partners(seeker)
+        reach, _via = graph.partners_of_partners(seeker)
+        found.update(corpus.position[k] for k in list(past) + list(reach) if k in corpus.position)
+        if request.text:
+            found.update(self._top(corpus.lexical.scores(request.text), ok, POOL * 2))
+            if len(corpus.dense):
+                query_vec = self.encoder.encode_queries([request.text])[0]
+                positions, _s = corpus.dense.search(query_vec, min(len(corpus.dense), POOL * 4))
+                found.update(int(i) for i in positions)
+        added = 0
+        for i in corpus._by_activity:
+            if added >= POOL * 2:
+                break
+            if ok(int(i)):
+                found.add(int(i))
+                added += 1
+        return sorted(i for i in found if ok(i))
+
     def rank(self, request: MatchRequest) -> list[Evidence]:
         corpus = self.corpus
         seeker_pos = corpus.position.get(request.seeker or "")
+        if callable(request.allowed):
+            visible = request.allowed(self._candidates(request, seeker_pos))
+            request = replace(request, allowed=set(visible))
         ok = self._admissible(request, seeker_pos)
+        graph = request.graph or corpus.graph
         method = request.method
         want = max(request.top, POOL) if request.complementary else request.top
 
@@ -146,7 +180,7 @@ class Matcher:
             return self._finish(out, request, seeker_pos)
 
         seeker = request.seeker if seeker_pos is not None else None
-        past = corpus.graph.past_partners(seeker)
+        past = graph.past_partners(seeker)
         past_list = sorted(
             (corpus.position[k] for k in past if k in corpus.position),
             key=lambda i: (-past[corpus.keys[i]], -corpus.activity[i]),
@@ -184,7 +218,7 @@ class Matcher:
             ]
             return self._finish(out[:want], request, seeker_pos)
 
-        reach, via = corpus.graph.partners_of_partners(seeker)
+        reach, via = graph.partners_of_partners(seeker)
         lexical_top = self._top(lexical, ok, POOL) if lexical is not None else []
         reach_top = sorted(
             (corpus.position[k] for k in reach if k in corpus.position),

@@ -187,11 +187,17 @@ ENGLISH_NEEDS = [
 ]
 
 
-def cross_lingual_evaluate(encoder: Encoder) -> dict[str, dict[str, float]]:
-    """Each language's needs against the English profiles: R@1 and MRR (English needs too,
-    as the twin each other language is compared with)."""
-    profiles = encoder.encode_passages([en for _nl, _fr, en in CROSS_LINGUAL])
-    keys = [str(i) for i in range(len(CROSS_LINGUAL))]
+DISTRACTORS = 1000
+
+
+def cross_lingual_evaluate(
+    encoder: Encoder, distractors: list[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Each language's needs against the English profiles, among up to DISTRACTORS other
+    (real, English) project texts: R@1 and MRR. English needs are the twin to compare with."""
+    others = sorted({t for t in distractors or [] if len(t) > 80})[:DISTRACTORS]
+    profiles = encoder.encode_passages([en for _nl, _fr, en in CROSS_LINGUAL] + others)
+    keys = [str(i) for i in range(len(profiles))]
     out = {}
     texts = {
         "nl": [row[0] for row in CROSS_LINGUAL],

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from loket.matching import views
+
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.find_partners, name="find-partners"),
+    path("feedback", views.feedback, name="feedback"),
+]

@@ -146,3 +146,14 @@ def test_consortium_has_one_of_each_role(corpus):
     ranked = matcher.rank(MatchRequest(text="food", top=6, method="bm25"))
     roles = consortium_suggest(corpus, ranked)
     assert set(roles) == {"research", "company", "user"}
+
+
+def test_explanation_highlights_the_shared_words():
+    from loket.matching.explain import passage_explain
+
+    explanation = passage_explain(
+        "sensoren voor voedselkwaliteit", ["Port logistics", "Sensoren en kwaliteit van voeding"]
+    )
+    assert ("Sensoren", True) in explanation.segments
+    assert "sensoren" in explanation.terms
+    assert "".join(text for text, _hit in explanation.segments).startswith("Sensoren en")
