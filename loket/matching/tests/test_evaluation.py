@@ -1,0 +1,44 @@
+"""evaluate_matching on a tiny split written for the test (and on the real data when present)."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from loket.matching.encoders import HashingEncoder
+from loket.matching.split import cordis_load, split_build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cordis"
+
+
+def test_time_split_uses_only_earlier_projects_for_the_directory():
+    projects, orgs = cordis_load(FIXTURES)
+    split = split_build(projects, orgs, HashingEncoder(), until="2020-12-31")
+    assert set(split.corpus.keys) == {"100", "200", "300", "400", "500", "600"}
+    assert {q.id: q.relevant for q in split.queries} == {"5": {"200", "300"}, "6": {"500"}}
+    # The later project's text is in no profile.
+    assert not any("automation" in p for passages in split.passages for p in passages)
+
+
+def test_evaluate_matching_prints_every_method(match_settings):
+    out = StringIO()
+    call_command(
+        "evaluate_matching", "--data", str(FIXTURES), "--encoder", "test-hashing", stdout=out
+    )
+    text = out.getvalue()
+    for method in ("popularity", "bm25", "past_partners", "dense", "hybrid"):
+        assert method in text
+    assert "R@10" in text and "nDCG@10" in text
+    assert "nl:" in text and "fr:" in text
+
+
+@pytest.mark.shared_data
+def test_real_cordis_split_has_later_queries():
+    folder = Path(settings.LOKET_DATA_DIR) / "cordis"
+    if not (folder / "h2020_projects.csv.gz").exists():
+        pytest.skip("shared CORDIS data absent")
+    projects, _orgs = cordis_load(folder)
+    later = [p for p in projects.values() if p.members and p.start > "2020-12-31"]
+    assert later
