@@ -46,7 +46,9 @@ def test_interest_nda_conversation_flow_opens_details_only_at_the_end(
     with django_capture_on_commit_callbacks(execute=True):
         r = c.post(f"/challenges/interests/{interest.pk}/conversation/", {"body": "Hallo Anna"})
     assert r.status_code == 302
-    assert "Hallo Anna" in a.get(f"/challenges/interests/{interest.pk}/conversation/").content.decode()
+    assert (
+        "Hallo Anna" in a.get(f"/challenges/interests/{interest.pk}/conversation/").content.decode()
+    )
     assert any(anna.email in m.to for m in mailoutbox)
     kinds = list(OutcomeEvent.objects.filter(challenge=item).values_list("kind", flat=True))
     assert kinds == ["published", "interest", "accepted", "nda_signed", "conversation"]
@@ -54,4 +56,6 @@ def test_interest_nda_conversation_flow_opens_details_only_at_the_end(
     services.challenge_close(
         user=anna, challenge=item, reason="partner_found", partner_interest=item.interests.get()
     )
-    assert OutcomeEvent.objects.filter(challenge=item, kind="partner_found", organisation=org_b).exists()
+    assert OutcomeEvent.objects.filter(
+        challenge=item, kind="partner_found", organisation=org_b
+    ).exists()
