@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from loket.challenges.models import (
     SavedSearch,
     Status,
 )
-from loket.challenges.relevance import profile_score
+from loket.challenges.relevance import STOP, profile_score
 from loket.lib.text import stemmed_document, stems, tokens
 from loket.organisations.models import (
     InnovationType,
@@ -40,6 +41,8 @@ from loket.organisations.models import (
 
 if TYPE_CHECKING:
     from loket.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 FACETS = {
     "kind": ("kind", Kind),
@@ -496,17 +499,46 @@ def challenge_suggestions_for_organisation(
     return challenge_cards_for(user=user, challenges=[c for _s, c in scored[:limit]])
 
 
+def _teaser_text(challenge: Challenge) -> str:
+    """The only text suggestions see: title, teaser and tags. Never the protected details."""
+    return "\n".join([challenge.title, challenge.teaser, " ".join(challenge.tags)])
+
+
 def challenge_suggested_organisations(
     *, user: User, challenge: Challenge, limit: int = 8
 ) -> list[Organisation]:
     """Organisations that fit the item, ranked on the PUBLIC TEASER only (never the details).
 
-    TODO(matching): switch to loket.matching's ranking once it offers a public text → organisations
-    function; until then the directory's stemmed search documents.
+    Uses the matching engine; falls back to the directory's stemmed search documents while the
+    match index is not built (or the engine fails), so the page never breaks.
     """
-    item_stems = _stem_set(" ".join([challenge.title, challenge.teaser, " ".join(challenge.tags)]))
-    from loket.challenges.relevance import STOP
+    try:
+        return _suggested_by_matching(user=user, challenge=challenge, limit=limit)
+    except Exception:  # the engine is optional here: any failure falls back to the directory
+        logger.warning("matching unavailable for challenge suggestions", exc_info=True)
+    return _suggested_by_directory(user=user, challenge=challenge, limit=limit)
 
+
+def _suggested_by_matching(*, user: User, challenge: Challenge, limit: int) -> list[Organisation]:
+    from loket.matching.engine import Filters
+    from loket.matching.services import match_for
+
+    filters = Filters(
+        types=set(challenge.partner_types),
+        size_classes=set(challenge.size_classes),
+        regions=set(challenge.regions),
+        countries=set(challenge.countries),
+    )
+    results = match_for(
+        user=user, text=_teaser_text(challenge), filters=filters, top=limit + 1, explain=False
+    )
+    return [r.organisation for r in results if r.organisation.pk != challenge.organisation_id][
+        :limit
+    ]
+
+
+def _suggested_by_directory(*, user: User, challenge: Challenge, limit: int) -> list[Organisation]:
+    item_stems = _stem_set(_teaser_text(challenge))
     useful = sorted(item_stems - STOP, key=len, reverse=True)[:8]
     if not useful:
         return []

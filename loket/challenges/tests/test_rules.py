@@ -452,3 +452,34 @@ def test_api_refuses_foreign_organisation_and_extra_fields(
     )
     assert Challenge.objects.get(pk=pk).details == ""
     assert client_for(chloe).get(f"/api/v1/challenges/{pk}").json()["details"] == ""
+
+
+@pytest.mark.django_db
+def test_suggested_organisations_use_the_teaser_never_the_details(
+    anna, poster_org, org_b, org_u, monkeypatch
+):
+    from loket.challenges import selectors
+    from loket.matching import services as matching_services
+    from loket.organisations.search import search_documents_refresh
+
+    org_b.description = "Cold room logistics"
+    org_b.save()
+    org_u.description = f"Only the details word {DETAILS_MARKER.lower()}"
+    org_u.save()
+    search_documents_refresh()
+    item = make_item(
+        user=anna,
+        organisation=poster_org,
+        confidentiality="anonymous",
+        teaser="Cold room logistics partner wanted.",
+    )
+    seen = []
+
+    def fake_match_for(*, user, text, **kwargs):
+        seen.append(text)
+        raise matching_services.MatchUnavailableError("index not built")
+
+    monkeypatch.setattr(matching_services, "match_for", fake_match_for)
+    suggested = selectors.challenge_suggested_organisations(user=anna, challenge=item)
+    assert seen and DETAILS_MARKER not in seen[0] and "Cold room" in seen[0]
+    assert org_b in suggested and org_u not in suggested and poster_org not in suggested
