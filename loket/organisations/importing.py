@@ -77,6 +77,7 @@ ORGANISATION_FIELDS = [
     "website",
     "updated_at",
 ]
+ORGANISATION_COMPARED = [name for name in ORGANISATION_FIELDS if name != "updated_at"]
 PARTICIPATION_FIELDS = [
     "role",
     "ec_contribution",
@@ -118,19 +119,29 @@ class ImportReport:
     projects_updated: int = 0
     projects_excluded: int = 0  # by `until`, including those without a start date
     projects_without_start_excluded: int = 0
+    projects_unchanged: int = 0
     participations_written: int = 0
+    participations_unchanged: int = 0
     participations_excluded: int = 0  # their project was excluded by `until`
     participations_removed: int = 0  # no longer in the file for their project
     organisations_created: int = 0
     organisations_updated: int = 0
+    organisations_unchanged: int = 0
     organisations_protected: int = 0  # claimed or created on Loket: derived fields only
     organisations_derived_changed: int = 0
     batches: int = 0
     seconds: float = 0.0
 
     @property
-    def rows_written(self) -> int:
-        return self.projects_created + self.projects_updated + self.participations_written
+    def rows_imported(self) -> int:
+        """Project and participation rows taken in, whether they changed or not."""
+        return (
+            self.projects_created
+            + self.projects_updated
+            + self.projects_unchanged
+            + self.participations_written
+            + self.participations_unchanged
+        )
 
 
 @dataclass
@@ -263,94 +274,133 @@ def _organisation_from_row(row: cordis.OrganisationRow) -> Organisation:
     )
 
 
-def _project_from_row(row: cordis.ProjectRow) -> Project:
-    return Project(cordis_id=row.cordis_id, **{name: getattr(row, name) for name in PROJECT_FIELDS})
+def _values(obj: object, fields: Sequence[str]) -> tuple:
+    return tuple(getattr(obj, name) for name in fields)
 
 
 class _Writer:
-    """State shared by the batches of one import run."""
+    """State shared by the batches of one import run.
+
+    What is already in the database is read once, up front, so that unchanged rows are not
+    written again: a re-run over the same files writes (almost) nothing.
+    """
 
     def __init__(self, parsed: _Parsed, report: ImportReport) -> None:
         self.parsed = parsed
         self.report = report
-        self.existing_projects = set(Project.objects.values_list("cordis_id", flat=True))
-        self.org_ids: dict[str, int] = {}
-        self.protected: set[str] = set()
-        for pic, pk, claimed, source in Organisation.objects.filter(
-            cordis_pic__isnull=False
-        ).values_list("cordis_pic", "id", "claimed", "source"):
-            self.org_ids[pic] = pk
-            if claimed or source != Source.CORDIS:
-                self.protected.add(pic)
-        self.existing_pics = set(self.org_ids)
+        self.projects: dict[str, tuple[int, tuple]] = {
+            cordis_id: (pk, tuple(values))
+            for cordis_id, pk, *values in Project.objects.values_list(
+                "cordis_id", "id", *PROJECT_FIELDS
+            ).iterator(chunk_size=5000)
+        }
+        self.organisations: dict[str, tuple[int, bool, tuple]] = {
+            pic: (pk, claimed or source != Source.CORDIS, tuple(values))
+            for pic, pk, claimed, source, *values in Organisation.objects.filter(
+                cordis_pic__isnull=False
+            ).values_list("cordis_pic", "id", "claimed", "source", *ORGANISATION_COMPARED)
+        }
+        self.participations: dict[int, dict[int, tuple[int, tuple]]] = defaultdict(dict)
+        for pk, project_id, org_id, *values in Participation.objects.values_list(
+            "id", "project_id", "organisation_id", *PARTICIPATION_FIELDS
+        ).iterator(chunk_size=5000):
+            self.participations[project_id][org_id] = (pk, tuple(values))
         self.handled_pics: set[str] = set()
+        # Every organisation with a participation in the files: their derived fields are checked.
         self.touched_org_ids: set[int] = set()
+        # Organisations created or changed by this run: their search documents are refreshed.
+        self.changed_org_ids: set[int] = set()
+
+    def org_id(self, pic: str) -> int:
+        return self.organisations[pic][0]
 
     def write_batch(self, projects: Sequence[cordis.ProjectRow]) -> int:
         """One transaction: the batch's projects, the organisations they need, their consortia."""
+        rows = [
+            row
+            for project in projects
+            for row in self.parsed.participations.get(project.cordis_id, [])
+        ]
         with transaction.atomic():
             project_ids = self.write_projects(projects)
-            rows = [
-                row
-                for project in projects
-                for row in self.parsed.participations.get(project.cordis_id, [])
-            ]
             self.write_organisations(rows)
-            written = write_participations(self, rows, project_ids)
+            write_participations(self, rows, project_ids)
         self.report.batches += 1
-        return len(projects) + written
+        return len(projects) + len(rows)
 
     def write_projects(self, projects: Sequence[cordis.ProjectRow]) -> dict[str, int]:
+        changed = [
+            row
+            for row in projects
+            if row.cordis_id not in self.projects
+            or self.projects[row.cordis_id][1] != _values(row, PROJECT_FIELDS)
+        ]
         Project.objects.bulk_create(
-            [_project_from_row(row) for row in projects],
+            [
+                Project(
+                    cordis_id=row.cordis_id, **{name: getattr(row, name) for name in PROJECT_FIELDS}
+                )
+                for row in changed
+            ],
             update_conflicts=True,
             unique_fields=["cordis_id"],
             update_fields=PROJECT_FIELDS,
             batch_size=500,
         )
-        created = sum(1 for row in projects if row.cordis_id not in self.existing_projects)
-        self.report.projects_created += created
-        self.report.projects_updated += len(projects) - created
-        self.existing_projects.update(row.cordis_id for row in projects)
-        return dict(
-            Project.objects.filter(cordis_id__in=[row.cordis_id for row in projects]).values_list(
-                "cordis_id", "id"
-            )
-        )
+        created = [row.cordis_id for row in changed if row.cordis_id not in self.projects]
+        self.report.projects_created += len(created)
+        self.report.projects_updated += len(changed) - len(created)
+        self.report.projects_unchanged += len(projects) - len(changed)
+        new_ids = dict(Project.objects.filter(cordis_id__in=created).values_list("cordis_id", "id"))
+        for row in changed:
+            pk = new_ids.get(row.cordis_id) or self.projects[row.cordis_id][0]
+            self.projects[row.cordis_id] = (pk, _values(row, PROJECT_FIELDS))
+        return {row.cordis_id: self.projects[row.cordis_id][0] for row in projects}
 
     def write_organisations(self, rows: Sequence[cordis.ParticipationRow]) -> None:
         pics = sorted({row.pic for row in rows} - self.handled_pics)
-        if not pics:
-            return
         self.handled_pics.update(pics)
-        writable = [pic for pic in pics if pic not in self.protected]
-        self.report.organisations_protected += len(pics) - len(writable)
-        if writable:
-            Organisation.objects.bulk_create(
-                [_organisation_from_row(self.parsed.organisations[pic]) for pic in writable],
-                update_conflicts=True,
-                unique_fields=["cordis_pic"],
-                update_fields=ORGANISATION_FIELDS,
-                batch_size=500,
-            )
-        created = [pic for pic in writable if pic not in self.existing_pics]
+        changed: list[Organisation] = []
+        for pic in pics:
+            existing = self.organisations.get(pic)
+            if existing is not None and existing[1]:
+                self.report.organisations_protected += 1
+                continue
+            organisation = _organisation_from_row(self.parsed.organisations[pic])
+            if existing is not None and existing[2] == _values(organisation, ORGANISATION_COMPARED):
+                self.report.organisations_unchanged += 1
+                continue
+            changed.append(organisation)
+        if not changed:
+            return
+        Organisation.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["cordis_pic"],
+            update_fields=ORGANISATION_FIELDS,
+            batch_size=500,
+        )
+        created = [o.cordis_pic for o in changed if o.cordis_pic not in self.organisations]
         self.report.organisations_created += len(created)
-        self.report.organisations_updated += len(writable) - len(created)
-        if created:
-            self.org_ids.update(
-                Organisation.objects.filter(cordis_pic__in=created).values_list("cordis_pic", "id")
-            )
-            self.existing_pics.update(created)
+        self.report.organisations_updated += len(changed) - len(created)
+        new_ids = dict(
+            Organisation.objects.filter(cordis_pic__in=created).values_list("cordis_pic", "id")
+        )
+        for organisation in changed:
+            pic = organisation.cordis_pic or ""
+            pk = new_ids.get(pic) or self.organisations[pic][0]
+            self.organisations[pic] = (pk, False, _values(organisation, ORGANISATION_COMPARED))
+            self.changed_org_ids.add(pk)
 
 
 def write_participations(
     writer: _Writer, rows: Sequence[cordis.ParticipationRow], project_ids: dict[str, int]
-) -> int:
-    """Upsert the batch's participations and drop those the file no longer lists."""
+) -> None:
+    """Upsert the batch's new or changed participations; drop those the file no longer lists."""
     objects = [
         Participation(
             project_id=project_ids[row.project_id],
-            organisation_id=writer.org_ids[row.pic],
+            organisation_id=writer.org_id(row.pic),
             role=row.role,
             ec_contribution=row.ec_contribution,
             net_ec_contribution=row.net_ec_contribution,
@@ -361,29 +411,33 @@ def write_participations(
         )
         for row in rows
     ]
+    changed = [
+        obj
+        for obj in objects
+        if (existing := writer.participations[obj.project_id].get(obj.organisation_id)) is None
+        or existing[1] != _values(obj, PARTICIPATION_FIELDS)
+    ]
     Participation.objects.bulk_create(
-        objects,
+        changed,
         update_conflicts=True,
         unique_fields=["project", "organisation"],
         update_fields=PARTICIPATION_FIELDS,
         batch_size=500,
     )
     keep = {(obj.project_id, obj.organisation_id) for obj in objects}
-    listed_projects = sorted({obj.project_id for obj in objects})
     stale = [
         (pk, org_id)
-        for pk, project_id, org_id in Participation.objects.filter(
-            project_id__in=listed_projects
-        ).values_list("id", "project_id", "organisation_id")
+        for project_id in {obj.project_id for obj in objects}
+        for org_id, (pk, _values_) in writer.participations.pop(project_id, {}).items()
         if (project_id, org_id) not in keep
     ]
     if stale:
         Participation.objects.filter(pk__in=[pk for pk, _org in stale]).delete()
-        writer.report.participations_removed += len(stale)
     writer.touched_org_ids.update(obj.organisation_id for obj in objects)
     writer.touched_org_ids.update(org_id for _pk, org_id in stale)
-    writer.report.participations_written += len(objects)
-    return len(objects)
+    writer.report.participations_written += len(changed)
+    writer.report.participations_unchanged += len(objects) - len(changed)
+    writer.report.participations_removed += len(stale)
 
 
 def _derived_write(organisations: Sequence[Organisation]) -> None:
@@ -413,13 +467,13 @@ def _derived_write(organisations: Sequence[Organisation]) -> None:
         cursor.executemany(sql, params)
 
 
-def organisation_derived_refresh(*, organisation_ids: Iterable[int]) -> int:
+def organisation_derived_refresh(*, organisation_ids: Iterable[int]) -> list[int]:
     """Recompute profile_text, EU contribution total, project and coordination counts.
 
     Works for any organisation (claimed or not): these fields are never edited on Loket.
-    Returns the number of organisations whose values changed.
+    Returns the ids of the organisations whose values changed.
     """
-    changed_count = 0
+    changed_ids: list[int] = []
     ids = sorted(set(organisation_ids))
     for chunk in _chunks(ids, 2000):
         participations = list(
@@ -452,8 +506,8 @@ def organisation_derived_refresh(*, organisation_ids: Iterable[int]) -> int:
                     setattr(organisation, name, value)
                 changed.append(organisation)
         _derived_write(changed)
-        changed_count += len(changed)
-    return changed_count
+        changed_ids.extend(organisation.pk for organisation in changed)
+    return changed_ids
 
 
 def cordis_import(
@@ -483,9 +537,10 @@ def cordis_import(
     finally:
         bar.close()
 
-    touched = sorted(writer.touched_org_ids)
-    report.organisations_derived_changed = organisation_derived_refresh(organisation_ids=touched)
-    for chunk in _chunks(touched, IN_CHUNK):
+    derived_changed = organisation_derived_refresh(organisation_ids=writer.touched_org_ids)
+    report.organisations_derived_changed = len(derived_changed)
+    refresh = sorted(writer.changed_org_ids.union(derived_changed))
+    for chunk in _chunks(refresh, IN_CHUNK):
         search_documents_refresh(organisation_ids=chunk)
     report.seconds = time.monotonic() - started
     return report

@@ -149,12 +149,16 @@ def test_rerun_updates_in_place_without_duplicates(tmp_path):
     project_pk = Project.objects.get(cordis_id="101000001").pk
     org_pk = _org(KUL).pk
 
-    _run(str(directory))
+    unchanged_out, _err = _run(str(directory))
     assert (
         Project.objects.count(),
         Organisation.objects.count(),
         Participation.objects.count(),
     ) == counts
+    # Nothing changed, so nothing is written again.
+    assert "Projects: 0 created, 0 updated, 5 unchanged" in unchanged_out
+    assert "Participations: 0 written, 10 unchanged" in unchanged_out
+    assert "Organisations: 0 created, 0 updated, 6 unchanged" in unchanged_out
 
     def change_title(rows):
         for row in rows:
@@ -178,7 +182,8 @@ def test_rerun_updates_in_place_without_duplicates(tmp_path):
         Organisation.objects.count(),
         Participation.objects.count(),
     ) == counts
-    assert "0 created" in out
+    assert "Projects: 0 created, 1 updated, 4 unchanged" in out
+    assert "Participations: 1 written, 9 unchanged" in out
     flax = Project.objects.get(cordis_id="101000001")
     assert (flax.pk, flax.title) == (project_pk, "Flax fibre composites, second edition")
     kul = _org(KUL)
