@@ -66,9 +66,10 @@ def _compiled_messages(tmp_path_factory):
             call_command(
                 "compilemessages", locale=["nl", "en", "fr"], ignore=[".venv"], verbosity=0
             )
-            # Catalogues loaded before compiling are cached per process: start again.
-            trans_real._translations = {}
-            trans_real._default = None
+    # Catalogues loaded before the .mo files existed (here or in another xdist worker that
+    # compiled them) are cached per process: start again.
+    trans_real._translations = {}
+    trans_real._default = None
     yield
 
 
