@@ -143,6 +143,24 @@ class ImportReport:
             + self.participations_unchanged
         )
 
+    def summary(self) -> str:
+        rate = self.rows_imported / self.seconds if self.seconds else 0
+        return (
+            f"Read {self.rows_read} rows; skipped {len(self.issues)} malformed.\n"
+            f"Projects: {self.projects_created} created, {self.projects_updated} updated, "
+            f"{self.projects_unchanged} unchanged, {self.projects_excluded} left out by --until "
+            f"({self.projects_without_start_excluded} without a start date).\n"
+            f"Participations: {self.participations_written} written, "
+            f"{self.participations_unchanged} unchanged, {self.participations_excluded} left out "
+            f"by --until, {self.participations_removed} removed (no longer in the file).\n"
+            f"Organisations: {self.organisations_created} created, {self.organisations_updated} "
+            f"updated, {self.organisations_unchanged} unchanged, {self.organisations_protected} "
+            f"claimed or created on Loket (derived fields only), "
+            f"{self.organisations_derived_changed} with changed profile text or totals.\n"
+            f"{self.rows_imported} rows in {self.batches} batches, {self.seconds:.1f} s "
+            f"({rate:,.0f} rows/s)."
+        )
+
 
 @dataclass
 class _Parsed:

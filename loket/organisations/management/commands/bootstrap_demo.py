@@ -10,7 +10,6 @@ from loket.organisations.demo import (
     demo_organisation_ensure,
 )
 from loket.organisations.importing import cordis_import
-from loket.organisations.management.commands.import_cordis import Command as ImportCommand
 from loket.organisations.management.commands.import_cordis import tqdm_progress
 from loket.organisations.models import Project
 
@@ -72,4 +71,6 @@ class Command(BaseCommand):
         except cordis.CordisFileError as exc:
             self.stdout.write(self.style.WARNING(f"CORDIS import failed: {exc}; continuing."))
             return
-        ImportCommand(stdout=self.stdout, stderr=self.stderr).write_report(report)
+        self.stdout.write(report.summary())
+        if report.issues:
+            self.stdout.write(f"(first skipped row: {report.issues[0]})")

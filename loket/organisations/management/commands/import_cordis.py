@@ -63,22 +63,4 @@ class Command(BaseCommand):
             self.stderr.write(f"skipped {issue}")
         if len(report.issues) > MAX_ISSUES_SHOWN:
             self.stderr.write(f"... and {len(report.issues) - MAX_ISSUES_SHOWN} more skipped rows")
-        rate = report.rows_imported / report.seconds if report.seconds else 0
-        self.stdout.write(
-            f"Read {report.rows_read} rows; skipped {len(report.issues)} malformed.\n"
-            f"Projects: {report.projects_created} created, {report.projects_updated} updated, "
-            f"{report.projects_unchanged} unchanged, "
-            f"{report.projects_excluded} left out by --until "
-            f"({report.projects_without_start_excluded} without a start date).\n"
-            f"Participations: {report.participations_written} written, "
-            f"{report.participations_unchanged} unchanged, "
-            f"{report.participations_excluded} left out by --until, "
-            f"{report.participations_removed} removed (no longer in the file).\n"
-            f"Organisations: {report.organisations_created} created, "
-            f"{report.organisations_updated} updated, {report.organisations_unchanged} unchanged, "
-            f"{report.organisations_protected} claimed or "
-            f"created on Loket (derived fields only), {report.organisations_derived_changed} "
-            f"with changed profile text or totals.\n"
-            f"{report.rows_imported} rows in {report.batches} batches, {report.seconds:.1f} s "
-            f"({rate:,.0f} rows/s)."
-        )
+        self.stdout.write(report.summary())
