@@ -72,7 +72,13 @@ class DemoLogin:
 
 def demo_organisation_ensure() -> Organisation:
     """The West Flemish demo SME; created once, left alone afterwards (it may have been edited)."""
-    organisation = Organisation.objects.filter(name=DEMO_ORGANISATION_NAME).first()
+    organisation = (
+        Organisation.objects.filter(
+            memberships__user__email=DEMO_USER_EMAIL, memberships__role=MembershipRole.ADMIN
+        )
+        .order_by("pk")
+        .first()
+    ) or Organisation.objects.filter(name=DEMO_ORGANISATION_NAME).order_by("pk").first()
     if organisation is not None:
         return organisation
     with transaction.atomic():

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractYear
 
 from loket.organisations.models import Organisation, Participation, Project
@@ -93,7 +93,7 @@ def collaboration_history(
             "organisation__seeks",
             "organisation__search_document",
         )
-        .order_by("-project__start_date", "project__cordis_id")
+        .order_by(F("project__start_date").desc(nulls_last=True), "project__cordis_id")
     )
     partners: dict[int, Organisation] = {}
     shared: dict[int, list[SharedProject]] = defaultdict(list)

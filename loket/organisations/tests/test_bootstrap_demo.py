@@ -80,16 +80,20 @@ def test_first_run_imports_and_creates_demo_logins_second_run_only_prints(demo_d
     assert passwords[DEMO_USER_EMAIL] in second
 
 
-def test_changed_demo_password_is_reset_to_the_printed_one(demo_dirs, settings):
+def test_edited_demo_profile_and_changed_password_survive_a_restart(demo_dirs, settings):
     _bootstrap()
     password = _passwords(settings.VAR_DIR)[DEMO_USER_EMAIL]
     demo = User.objects.get(email=DEMO_USER_EMAIL)
     demo.set_password("something else entirely")
     demo.save()
+    Organisation.objects.filter(memberships__user=demo).update(name="Vandewalle Vlas BV")
 
-    _bootstrap()
+    out = _bootstrap()
 
     assert authenticate(email=DEMO_USER_EMAIL, password=password) is not None
+    assert Organisation.objects.get(memberships__user=demo).name == "Vandewalle Vlas BV"
+    assert Organisation.objects.count() == 1
+    assert "admin of Vandewalle Vlas BV" in out
 
 
 def test_without_data_it_explains_where_to_put_it_and_continues(demo_dirs):
