@@ -15,6 +15,12 @@ from loket.organisations.models import Membership, MembershipRole, Organisation,
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 at production cost dominates the suite's run time; hashing itself is Django's.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(email: str, **extra: object) -> User:
     user = User.objects.create_user(email=email, password="correct horse battery staple", **extra)
     from allauth.account.models import EmailAddress
