@@ -5,7 +5,8 @@ loket.lib.text). The index is built on that column:
 
 - SQLite: an FTS5 table `organisations_search` (rowid = organisation id) that keeps its own copy
   of the document; `search_documents_refresh` keeps it in sync; ranking by bm25.
-- PostgreSQL: a GIN expression index on to_tsvector('simple', search_document); ranking by ts_rank.
+- PostgreSQL: a stored tsvector column `search_vector` (generated from search_document by the
+  database; see migration 0003) with a GIN index; ranking by ts_rank.
 
 Queries are stemmed the same way, every token is quoted (no FTS syntax reaches the engine), a token
 matches when either of its stems does, all tokens must match, and the last token also matches as a
@@ -39,17 +40,30 @@ SQLITE_SCHEMA = [
 ]
 
 
-class _TsMatch(Func):
-    """document @@ query, written so PostgreSQL uses the GIN expression index."""
+class _SearchVector(Func):
+    """PostgreSQL's stored `search_vector` column, next to search_document under the same alias.
 
-    template = "to_tsvector('simple', %(expressions)s)"
-    arg_joiner = ") @@ to_tsquery('simple', "
+    Migration 0003 adds it as GENERATED ALWAYS AS (to_tsvector('simple', search_document)) STORED;
+    the model does not know it, so it is reached through the search_document column reference.
+    """
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        column = connection.ops.quote_name("search_document")
+        if not sql.endswith(column):
+            raise ValueError(f"Unexpected column reference {sql!r}")
+        return sql[: -len(column)] + connection.ops.quote_name("search_vector"), params
+
+
+class _TsMatch(Func):
+    template = "%(expressions)s)"
+    arg_joiner = " @@ to_tsquery('simple', "
     output_field = BooleanField()
 
 
 class _TsRank(Func):
-    template = "ts_rank(to_tsvector('simple', %(expressions)s))"
-    arg_joiner = "), to_tsquery('simple', "
+    template = "ts_rank(%(expressions)s))"
+    arg_joiner = ", to_tsquery('simple', "
     output_field = FloatField()
 
 
@@ -182,7 +196,9 @@ def search_filter(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> Quer
             )
         )
     if connection.vendor == "postgresql":
-        return queryset.filter(_TsMatch(F("search_document"), Value(parsed.tsquery())))
+        return queryset.filter(
+            _TsMatch(_SearchVector(F("search_document")), Value(parsed.tsquery()))
+        )
     raise NotImplementedError(f"No full-text search for {connection.vendor}")
 
 
@@ -204,6 +220,6 @@ def search_ranked(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> Quer
         ).order_by("-search_rank", "name", "id")
     return (
         search_filter(queryset, parsed)
-        .annotate(search_rank=_TsRank(F("search_document"), Value(parsed.tsquery())))
+        .annotate(search_rank=_TsRank(_SearchVector(F("search_document")), Value(parsed.tsquery())))
         .order_by("-search_rank", "name", "id")
     )

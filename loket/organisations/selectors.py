@@ -185,6 +185,8 @@ def organisation_list(
     filters = filters or OrganisationFilters()
     parsed = search_query_parse(query)
     queryset = _apply_filters(Organisation.objects.listed_for(user), filters)  # type: ignore[arg-type]
+    # The long derived texts are only for the index; listing them would read megabytes per page.
+    queryset = queryset.defer("profile_text", "search_document")
     effective = sort_for(query=query, sort=sort)
     if effective == Sort.RELEVANCE:
         return search_ranked(queryset, parsed)

