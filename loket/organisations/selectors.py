@@ -105,7 +105,9 @@ class OrganisationFilters:
     def from_querydict(cls, params: Mapping[str, Any]) -> OrganisationFilters:
         """Filters from the directory's GET parameters (type, size, region, sector, ...)."""
         getlist = getattr(params, "getlist", lambda key: [params[key]] if key in params else [])
-        eu = str(params.get("eu", "")).strip().lower()
+        eu_values = {str(value).strip().lower() for value in getlist("eu")}
+        # Both boxes ticked means no restriction.
+        eu = eu_values.pop() if len(eu_values) == 1 else ""
         return cls.clean(
             types=getlist("type"),
             size_classes=getlist("size"),
@@ -397,6 +399,10 @@ def organisation_directory(
 
 def organisation_get_for(*, user: User | AnonymousUser | None, pk: int) -> Organisation:
     """A profile the user may see; 404 for anything else (hidden or members-only to outsiders)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
     if not 0 < pk <= MAX_ID:
         raise Http404
     organisation = (

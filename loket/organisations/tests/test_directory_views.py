@@ -102,6 +102,7 @@ def test_facets_filter_and_count(client, catalogue):
     assert [o.name for o in response.context["organisations"]] == ["Aqua Robotics"]
     response = client.get(DIRECTORY, {"eu": "1", "region": ["antwerpen", "brussels"]})
     assert response.context["result"].count == 2
+    assert client.get(DIRECTORY, {"eu": ["0", "1"]}).context["result"].count == 3
     response = client.get(DIRECTORY, {"eu": "0"})
     assert [o.name for o in response.context["organisations"]] == ["Cologne Robots GmbH"]
     response = client.get(DIRECTORY, {"size": "large", "type": "company"})
