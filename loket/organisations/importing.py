@@ -555,10 +555,24 @@ def cordis_import(
     finally:
         bar.close()
 
-    derived_changed = organisation_derived_refresh(organisation_ids=writer.touched_org_ids)
+    touched = sorted(writer.touched_org_ids)
+    derived_changed: list[int] = []
+    bar = progress("profiles", len(touched))
+    try:
+        for chunk in _chunks(touched, 1000):
+            derived_changed += organisation_derived_refresh(organisation_ids=chunk)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
     report.organisations_derived_changed = len(derived_changed)
+
     refresh = sorted(writer.changed_org_ids.union(derived_changed))
-    for chunk in _chunks(refresh, IN_CHUNK):
-        search_documents_refresh(organisation_ids=chunk)
+    bar = progress("search index", len(refresh))
+    try:
+        for chunk in _chunks(refresh, 1000):
+            search_documents_refresh(organisation_ids=chunk)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
     report.seconds = time.monotonic() - started
     return report

@@ -19,8 +19,9 @@ def _iso_date(value: str) -> date:
 
 
 def tqdm_progress(description: str, total: int | None) -> tqdm:
-    """A tqdm bar counting rows per second; silent when stderr is not a terminal."""
-    return tqdm(desc=description, total=total, unit=" rows", unit_scale=True, disable=None)
+    """A tqdm bar counting rows (or organisations) per second; silent when stderr is no terminal."""
+    unit = " organisations" if description in {"profiles", "search index"} else " rows"
+    return tqdm(desc=description, total=total, unit=unit, unit_scale=True, disable=None)
 
 
 class Command(BaseCommand):
