@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a string is missing")
     parser.add_argument("--missing", type=Path, help="write missing entries as a JSON stub here")
+    parser.add_argument(
+        "--prune", action="store_true", help="drop dictionary keys no catalogue uses any more"
+    )
     args = parser.parse_args(argv)
 
     translations = load_translations()
@@ -160,6 +163,22 @@ def main(argv: list[str] | None = None) -> int:
                     item.setdefault(lang, ["", ""])
                 else:
                     item.setdefault(lang, "")
+    used = {
+        entry_key(entry)
+        for domain in DOMAINS
+        if (LOCALE / "nl" / "LC_MESSAGES" / f"{domain}.po").exists()
+        for entry in polib.pofile(str(LOCALE / "nl" / "LC_MESSAGES" / f"{domain}.po"))
+        if not entry.obsolete
+    }
+    unused = sorted(set(translations) - used)
+    if unused:
+        print(
+            f"{len(unused)} dictionary keys are no longer used"
+            + (": pruned." if args.prune else ".")
+        )
+    if args.prune and unused:
+        kept = {key: value for key, value in sorted(translations.items()) if key in used}
+        TRANSLATIONS.write_text(json.dumps(kept, ensure_ascii=False, indent=1) + "\n", "utf-8")
     if args.missing:
         args.missing.write_text(json.dumps(stub, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(f"{len(translations)} translations in the dictionary, {total} strings missing.")
