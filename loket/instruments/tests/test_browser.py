@@ -25,4 +25,4 @@ def test_wizard_ends_in_ranked_explained_list(page):
     assert ranked.count() > 0
     assert "✔" in ranked.first.inner_text()
     other = page.locator("#other").inner_text()
-    assert "from another EU member state or associated country" in other
+    assert "uit een andere EU-lidstaat of geassocieerd land" in other

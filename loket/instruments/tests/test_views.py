@@ -67,7 +67,8 @@ def test_wizard_ranks_explains_and_suggests_partner(catalogue, client):
     he = next(r for r in result.results if r["slug"] == "horizon-europe")
     assert not he["eligible"]
     reason = next(x for x in he["reasons"] if x["kind"] == "min_entities_countries")
-    assert "from another EU member state or associated country" in reason["suggestion"]
+    # Explanations are saved in the language of the request (Dutch by default).
+    assert "uit een andere EU-lidstaat of geassocieerd land" in reason["suggestion"]
     html = client.get(response.url).content.decode()
     assert "/partners/?q=" in html and "EIC Accelerator" in html
     # Eligible ones come first in the ranking.
