@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loket.instruments.models import Instrument
 from loket.organisations.models import Organisation, OrganisationType, Region
-from loket.referrals.models import Outcome
+from loket.referrals.models import IntermediaryProfile, Language, Outcome, Service, TargetGroup
 
 REGION_CHOICES = [("", _("— not specified —")), *Region.choices]
 
@@ -110,7 +111,97 @@ class AssignForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    organisation = forms.IntegerField(label=_("Organisation number"), min_value=1)
+    kind = forms.ChoiceField(
+        label=_("Link"),
+        choices=[
+            ("organisation", _("Organisation")),
+            ("instrument", _("Instrument")),
+            ("challenge", _("Challenge")),
+        ],
+    )
+    reference = forms.CharField(
+        label=_("Number (or the instrument's short address)"), max_length=100
+    )
+
+
+class IntermediaryProfileForm(forms.Form):
+    """The intermediary's own profile; `instance` only gives the initial values."""
+
+    services = forms.MultipleChoiceField(
+        label=_("Services"),
+        choices=Service.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    instrument_links = forms.ModelMultipleChoiceField(
+        label=_("Instruments we help with"),
+        queryset=Instrument.objects.current().order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    instruments = forms.CharField(
+        label=_("Other instruments"),
+        help_text=_("Schemes the catalogue does not list."),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    activities = forms.CharField(
+        label=_("Activities and events"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    regions_served = forms.MultipleChoiceField(
+        label=_("Regions served"),
+        choices=Region.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    response_days = forms.IntegerField(
+        label=_("Response-time promise (working days)"), min_value=1, max_value=60
+    )
+    accepts_cases = forms.BooleanField(label=_("We accept questions"), required=False)
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail address for new questions"), required=False
+    )
+
+    def __init__(
+        self,
+        *args,
+        instance: IntermediaryProfile | None = None,
+        read_only: bool = False,
+        **kwargs,
+    ) -> None:
+        if instance is not None and not args and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "services": instance.services,
+                "target_groups": instance.target_groups,
+                "instrument_links": list(instance.instrument_links.all()) if instance.pk else [],
+                "instruments": instance.instruments,
+                "activities": instance.activities,
+                "regions_served": instance.regions_served,
+                "languages": instance.languages,
+                "response_days": instance.response_days,
+                "accepts_cases": instance.accepts_cases,
+                "contact_email": instance.contact_email,
+            }
+        super().__init__(*args, **kwargs)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
 
 
 class RateForm(forms.Form):

@@ -73,7 +73,14 @@ class IntermediaryProfile(models.Model):
     )
     services = models.JSONField(_("services"), default=list, blank=True)
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
-    instruments = models.TextField(_("instruments we help with"), blank=True, max_length=5000)
+    instrument_links = models.ManyToManyField(
+        "instruments.Instrument",
+        verbose_name=_("instruments we help with"),
+        blank=True,
+        related_name="intermediary_profiles",
+    )
+    # Free text for what the catalogue does not list (local schemes, private funds).
+    instruments = models.TextField(_("other instruments"), blank=True, max_length=5000)
     activities = models.TextField(_("activities and events"), blank=True, max_length=5000)
     regions_served = models.JSONField(_("regions served"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
@@ -336,6 +343,8 @@ class CaseEvent(models.Model):
     body = models.TextField(blank=True, max_length=10000)
     internal = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set in the same transaction as the e-mails go out: a task delivered twice sends them once.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -430,3 +439,21 @@ class CaseLink(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ScheduledJobRun(models.Model):
+    """When `run_scheduled_jobs` last started and finished one job (one row per job name)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_ok = models.BooleanField(null=True, blank=True)
+    last_message = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scheduled job run")
+        verbose_name_plural = _("scheduled job runs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from loket.challenges.models import Challenge
+from loket.instruments.models import Instrument
 from loket.lib.text import stems, tokens
-from loket.organisations.models import Membership, Organisation, OrganisationType, Region
+from loket.organisations.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationType,
+    Region,
+)
+from loket.organisations.search import ParsedQuery, search_ranked
 from loket.referrals import routing, sla, states
 from loket.referrals.models import (
     Case,
     CaseEvent,
     CaseHolding,
-    CaseLink,
     IntermediaryProfile,
     Language,
     Service,
@@ -25,6 +36,8 @@ from loket.referrals.models import (
 
 if TYPE_CHECKING:
     from loket.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- intermediaries
@@ -48,11 +61,67 @@ def intermediary_list(*, region: str = "", service: str = "") -> QuerySet[Interm
 def intermediary_get(*, pk: int) -> IntermediaryProfile:
     """Access: public. 404 for anything but a listed intermediary's profile."""
     profile = (
-        IntermediaryProfile.objects.listed().select_related("organisation").filter(pk=pk).first()
+        IntermediaryProfile.objects.listed()
+        .select_related("organisation")
+        .prefetch_related("instrument_links")
+        .filter(pk=pk)
+        .first()
     )
     if profile is None:
         raise Http404
     return profile
+
+
+def intermediary_instruments(*, profile: IntermediaryProfile) -> list[Instrument]:
+    """Access: public. Catalogue instruments the intermediary helps with: the ones it chose on
+    its profile and the ones the catalogue's curators list it for."""
+    return list(
+        Instrument.objects.filter(
+            Q(intermediary_profiles=profile) | Q(intermediaries=profile.organisation_id)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass
+class ProfileAccess:
+    organisation: Organisation
+    profile: IntermediaryProfile  # unsaved when the intermediary has none yet
+    can_edit: bool
+
+
+def intermediary_profile_get_for(
+    *, user: User | None, organisation_pk: int, write: bool = False
+) -> ProfileAccess:
+    """An intermediary's own profile: members may read it, admins may change it (write=True).
+
+    404 for everyone else, for organisations that are not intermediaries, and for a member
+    asking to write, so a refused write learns nothing and changes nothing.
+    """
+    if user is None or not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(
+            user=user,
+            organisation_id=organisation_pk,
+            organisation__org_type=OrganisationType.INTERMEDIARY,
+        )
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    can_edit = membership.role == MembershipRole.ADMIN
+    if write and not can_edit:
+        raise Http404
+    organisation = membership.organisation
+    profile = (
+        IntermediaryProfile.objects.prefetch_related("instrument_links")
+        .filter(organisation=organisation)
+        .first()
+    ) or IntermediaryProfile(organisation=organisation)
+    return ProfileAccess(organisation=organisation, profile=profile, can_edit=can_edit)
 
 
 def intermediary_orgs_for(*, user: User | None) -> QuerySet[Organisation]:
@@ -102,22 +171,39 @@ def _reason_text(reason: routing.Reason) -> str:
 
 
 def matching_scores(*, text: str, organisation_ids: list[int]) -> dict[int, float]:
-    """Hook for the matching engine: a 0..1 relevance of each organisation for the text.
+    """The matching engine's view of the question: a 0..1 relevance per intermediary.
 
-    Uses loket.matching.selectors.organisation_scores_for_text(text=..., organisation_ids=...)
-    once the matching app provides it; until then routing relies on region, services and language.
+    Ranks the intermediaries in the match index for the text (loket.matching.services.match_for,
+    public profiles only, as a visitor would see them) and scales the scores so the best one is
+    1. Empty when the index is not built or the engine fails: routing then relies on region,
+    services and language alone, and a question can always be asked.
     """
-    try:
-        from loket.matching import selectors as matching_selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    scorer = getattr(matching_selectors, "organisation_scores_for_text", None)
-    if scorer is None:
+    if not organisation_ids or not (text or "").strip():
         return {}
     try:
-        return dict(scorer(text=text, organisation_ids=organisation_ids))
-    except Exception:  # a failing optional signal must not stop a question from being asked
+        from loket.matching.engine import Filters
+        from loket.matching.services import match_for
+
+        results = match_for(
+            user=None,
+            text=text,
+            filters=Filters(types={OrganisationType.INTERMEDIARY.value}),
+            top=100,
+            explain=False,
+        )
+    except Exception:  # the engine is optional here: any failure leaves routing to the rules
+        logger.info("matching unavailable for question routing", exc_info=True)
         return {}
+    wanted = set(organisation_ids)
+    scores = {
+        r.organisation.pk: float(r.score)
+        for r in results
+        if r.organisation.pk in wanted and r.score > 0
+    }
+    best = max(scores.values(), default=0.0)
+    if best <= 0:
+        return {}
+    return {pk: round(score / best, 4) for pk, score in scores.items()}
 
 
 def intermediaries_rank(
@@ -158,22 +244,91 @@ def intermediaries_rank(
     ]
 
 
-def organisations_suggested(*, text: str, user: User | None, limit: int = 5) -> list[Organisation]:
-    """Access: what the user may see in the directory. Organisations whose profile shares the
-    question's most distinctive stems (longest first), busiest first."""
-    words = sorted({t for t in tokens(text) if len(t) >= 6}, key=len, reverse=True)[:6]
-    stem_set = {stem for word in words for stem in stems(word) if len(stem) >= 5}
-    if not stem_set:
+# Words too common in questions to say what one is about (folded, as loket.lib.text.tokens).
+_QUESTION_NOISE = {
+    "aanvragen",
+    "bedrijf",
+    "bedrijven",
+    "company",
+    "graag",
+    "hebben",
+    "kunnen",
+    "nieuwe",
+    "onderneming",
+    "organisatie",
+    "question",
+    "should",
+    "vraag",
+    "vragen",
+    "willen",
+    "would",
+    "entreprise",
+    "notre",
+    "pouvons",
+    "voudrions",
+    "zoeken",
+    "looking",
+    "cherchons",
+}
+SUGGESTION_WORDS = 12
+
+
+def question_query(text: str) -> ParsedQuery:
+    """The question as one directory query in which ANY distinctive word may match.
+
+    The directory's own parser wants every word to match, right for a search box and wrong for
+    a paragraph; here the longest (most specific) words count, each with its stems as
+    alternatives, and the directory's ranking (bm25, ts_rank) orders the organisations.
+    """
+    words = [t for t in dict.fromkeys(tokens((text or "")[:5000])) if len(t) >= 5]
+    words = [w for w in words if w not in _QUESTION_NOISE and not w.isdigit()]
+    words = sorted(words, key=len, reverse=True)[:SUGGESTION_WORDS]
+    alternatives = tuple(dict.fromkeys(stem for word in words for stem in stems(word)))
+    return ParsedQuery(terms=(alternatives,) if alternatives else (), prefix_last=False)
+
+
+def organisations_suggested(
+    *, text: str, user: User | None, exclude_ids: tuple[int, ...] = (), limit: int = 5
+) -> list[Organisation]:
+    """Access: what the user may see in the directory (never hidden profiles, only public ones
+    for visitors). Organisations, not intermediaries, that the directory search ranks best
+    for the question."""
+    parsed = question_query(text)
+    if not parsed:
         return []
-    query = Q()
-    for stem in stem_set:
-        query |= Q(search_document__contains=stem)
-    return list(
+    queryset = (
         Organisation.objects.listed_for(user)
         .exclude(org_type=OrganisationType.INTERMEDIARY)
-        .filter(query)
-        .order_by("-project_count", "name")[:limit]
+        .exclude(pk__in=list(exclude_ids))
+        .defer("profile_text", "search_document")
     )
+    return list(search_ranked(queryset, parsed)[:limit])
+
+
+def instruments_suggested(
+    *, text: str, intermediary_ids: list[int], limit: int = 5
+) -> list[Instrument]:
+    """Access: public (the catalogue is). Current instruments that the proposed intermediaries
+    help with, those whose name or summary shares most words with the question first."""
+    if not intermediary_ids:
+        return []
+    candidates = list(
+        Instrument.objects.current()
+        .filter(
+            Q(intermediary_profiles__organisation_id__in=intermediary_ids)
+            | Q(intermediaries__in=intermediary_ids)
+        )
+        .distinct()
+    )
+    question_stems = {stem for word in tokens(text) if len(word) >= 4 for stem in stems(word)}
+
+    def overlap(instrument: Instrument) -> int:
+        words = tokens(f"{instrument.name} {instrument.short_name} {instrument.summary}")
+        return len(question_stems & {stem for word in words for stem in stems(word)})
+
+    scored = [(overlap(i), i) for i in candidates]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return [instrument for score, instrument in scored if score > 0][:limit]
 
 
 # ---------------------------------------------------------------- cases
@@ -238,11 +393,98 @@ def case_events_for(*, case: Case, access: CaseAccess) -> QuerySet[CaseEvent]:
     return events
 
 
-def case_links_for(*, case: Case, access: CaseAccess) -> QuerySet[CaseLink]:
-    links = case.links.all()
+class LinkKind:
+    ORGANISATION = "organisation"
+    INSTRUMENT = "instrument"
+    CHALLENGE = "challenge"
+
+    CHOICES = (
+        (ORGANISATION, gettext_lazy("Organisation")),
+        (INSTRUMENT, gettext_lazy("Instrument")),
+        (CHALLENGE, gettext_lazy("Challenge")),
+    )
+    MODELS: dict[str, type[Model]] = {
+        ORGANISATION: Organisation,
+        INSTRUMENT: Instrument,
+        CHALLENGE: Challenge,
+    }
+
+
+def _visible_targets(model: type[Model], user: User | None) -> QuerySet:
+    """What the user may see of each linkable kind, by that object's own rules."""
+    if model is Organisation:
+        return Organisation.objects.visible_to(user)
+    if model is Challenge:
+        return Challenge.objects.visible_to(user)
+    if model is Instrument:
+        return Instrument.objects.all()  # the catalogue is public
+    return model._default_manager.none()
+
+
+def link_target_get_for(*, user: User | None, kind: str, reference: str) -> Model:
+    """The object a staff member wants to link: an organisation or challenge by number, an
+    instrument by number or slug. 404 for anything the user may not see, as if it did not exist."""
+    model = LinkKind.MODELS.get(kind)
+    reference = (reference or "").strip()[:100]
+    if model is None or not reference:
+        raise Http404
+    queryset = _visible_targets(model, user)
+    if reference.isdigit() and int(reference) < 2**63:
+        target = queryset.filter(pk=int(reference)).first()
+    elif model is Instrument:
+        target = queryset.filter(slug=reference).first()
+    else:
+        target = None
+    if target is None:
+        raise Http404
+    return target
+
+
+def link_target_visible(*, user: User | None, target: Model) -> bool:
+    return _visible_targets(type(target), user).filter(pk=target.pk).exists()
+
+
+@dataclass
+class LinkView:
+    kind: str
+    label: str
+    url: str
+    internal: bool
+
+
+def _link_label_and_url(target: Model) -> tuple[str, str]:
+    if isinstance(target, Organisation):
+        return target.name, reverse("organisations:organisation-detail", args=[target.pk])
+    if isinstance(target, Instrument):
+        return target.name, reverse("instruments:instrument-detail", args=[target.slug])
+    if isinstance(target, Challenge):
+        return target.title, reverse("challenges:challenge-detail", args=[target.pk])
+    return str(target), ""
+
+
+def case_links_for(*, case: Case, access: CaseAccess, user: User | None = None) -> list[LinkView]:
+    """The case's links this viewer may see: internal ones only for staff, and each object only
+    while the viewer may see it by its own rules (a confidential challenge stays invisible to
+    whoever may not read it, even after a hand-over). Labels are read fresh from the objects."""
+    links = list(case.links.select_related("target_type"))
     if not access.sees_internal:
-        links = links.filter(internal=False)
-    return links
+        links = [link for link in links if not link.internal]
+    by_model: dict[type[Model], list[int]] = {}
+    for link in links:
+        model = link.target_type.model_class()
+        if model in LinkKind.MODELS.values():
+            by_model.setdefault(model, []).append(link.target_id)
+    visible = {model: _visible_targets(model, user).in_bulk(ids) for model, ids in by_model.items()}
+    kinds = {model: kind for kind, model in LinkKind.MODELS.items()}
+    shown = []
+    for link in links:
+        model = link.target_type.model_class()
+        target = visible.get(model, {}).get(link.target_id)
+        if target is None:
+            continue
+        label, url = _link_label_and_url(target)
+        shown.append(LinkView(kind=kinds[model], label=label, url=url, internal=link.internal))
+    return shown
 
 
 def case_holdings(*, case: Case) -> QuerySet[CaseHolding]:

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +25,16 @@ from loket.referrals.models import (
     CaseState,
     EventKind,
     IntermediaryProfile,
+    Language,
     Outcome,
     Referral,
+    Service,
+    TargetGroup,
 )
 
 if TYPE_CHECKING:
     from loket.accounts.models import User
+    from loket.instruments.models import Instrument
 
 QUESTION_MAX = 5000
 MESSAGE_MAX = 5000
@@ -172,13 +179,20 @@ def case_open(
     share_consent: bool = False,
     region: str = "",
     language: str = "",
+    suggest: bool = True,
 ) -> Case:
     """Open a case for a signed-in user (optionally for one of their organisations) or a visitor.
 
     A visitor must leave an e-mail address and consent to being contacted. Without a chosen holder
-    the best-placed intermediary (routing) receives the case.
+    the best-placed intermediary (routing) receives the case. With `suggest`, the organisations
+    and instruments proposed for the question are linked to the case (visible to the requester)
+    in the same transaction: the case never exists without them, nor they without it.
     """
-    from loket.referrals.selectors import intermediaries_rank
+    from loket.referrals.selectors import (
+        instruments_suggested,
+        intermediaries_rank,
+        organisations_suggested,
+    )
 
     question = _clean_text(question, field=_("your question"), max_length=QUESTION_MAX)
     signed_in = user is not None and user.is_authenticated
@@ -205,6 +219,15 @@ def case_open(
             raise ApplicationError(_("No intermediary accepts questions at the moment."))
         holder = ranked[0].profile.organisation
     holder = _accepting_intermediary(holder)
+    suggested_organisations: list[Organisation] = []
+    suggested_instruments: list[Instrument] = []
+    if suggest:
+        suggested_organisations = organisations_suggested(
+            text=question,
+            user=user,
+            exclude_ids=(organisation.pk,) if organisation is not None else (),
+        )
+        suggested_instruments = instruments_suggested(text=question, intermediary_ids=[holder.pk])
     now = timezone.now()
     with transaction.atomic():
         case = Case(
@@ -229,6 +252,7 @@ def case_open(
         _log(case, kind=EventKind.OPENED, actor=user, to_state=CaseState.NEW)
         if share_consent:
             _log(case, kind=EventKind.CONSENT, actor=user, notify=False)
+        _suggestions_link(case=case, targets=[*suggested_organisations, *suggested_instruments])
     return case
 
 
@@ -424,50 +448,59 @@ def note_add(*, case: Case, user: User, body: str) -> CaseEvent:
         )
 
 
-def case_link_add(*, case: Case, user: User, organisation: Organisation) -> CaseLink:
-    from django.contrib.contenttypes.models import ContentType
+def _link_label(target: Model) -> str:
+    return str(getattr(target, "title", None) or getattr(target, "name", None) or target)[:300]
 
+
+def case_link_add(*, case: Case, user: User, target: Model) -> CaseLink:
+    """Staff of the holder link an organisation, instrument or challenge they may see.
+
+    The internal event names only the kind and number: a later holder reads the history but
+    sees the object itself only if its own rules let them (see selectors.case_links_for).
+    """
+    from loket.referrals.selectors import LinkKind, link_target_visible
+
+    kinds = {model: kind for kind, model in LinkKind.MODELS.items()}
+    kind = kinds.get(type(target))
+    if kind is None or target.pk is None:
+        raise ApplicationError(_("This cannot be linked to a case."))
     with transaction.atomic():
         case = _locked(case)
         _require_holder_staff(case, user)
-        if not Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists():
-            raise ApplicationError(_("Organisation not found."))
-        link, _created = CaseLink.objects.get_or_create(
+        if not link_target_visible(user=user, target=target):
+            raise Http404
+        link, created = CaseLink.objects.get_or_create(
             case=case,
-            target_type=ContentType.objects.get_for_model(Organisation),
-            target_id=organisation.pk,
-            defaults={"label": organisation.name[:300], "created_by": user, "internal": True},
+            target_type=ContentType.objects.get_for_model(type(target)),
+            target_id=target.pk,
+            defaults={"label": _link_label(target), "created_by": user, "internal": True},
         )
-        _log(
-            case,
-            kind=EventKind.LINK,
-            actor=user,
-            body=organisation.name,
-            internal=True,
-            notify=False,
-            actor_organisation=case.holder,
-        )
+        if created:
+            _log(
+                case,
+                kind=EventKind.LINK,
+                actor=user,
+                body=f"{dict(LinkKind.CHOICES)[kind]} #{target.pk}",
+                internal=True,
+                notify=False,
+                actor_organisation=case.holder,
+            )
     return link
 
 
-def case_suggestions_link(*, case: Case, organisations: list[Organisation]) -> None:
-    """Record the organisations proposed at intake, visible to the requester."""
-    from django.contrib.contenttypes.models import ContentType
-
-    content_type = ContentType.objects.get_for_model(Organisation)
-    CaseLink.objects.bulk_create(
-        [
+def _suggestions_link(*, case: Case, targets: list[Model]) -> None:
+    """Record what was proposed at intake, visible to the requester; inside case_open's
+    transaction."""
+    for target in targets:
+        _save(
             CaseLink(
                 case=case,
-                target_type=content_type,
-                target_id=org.pk,
-                label=org.name[:300],
+                target_type=ContentType.objects.get_for_model(type(target)),
+                target_id=target.pk,
+                label=_link_label(target),
                 internal=False,
             )
-            for org in organisations
-        ],
-        ignore_conflicts=True,
-    )
+        )
 
 
 def _idle_limit_days(case: Case) -> int:
@@ -482,32 +515,112 @@ def cases_idle(*, now: datetime | None = None) -> list[Case]:
     candidates = Case.objects.filter(state__in=states.WAITING_ON_HOLDER).select_related(
         "holder__intermediary_profile", "assignee"
     )
-    idle = []
-    for case in candidates:
-        limit = _idle_limit_days(case)
-        since = max(case.last_activity_at, case.last_reminder_at or case.last_activity_at)
-        start = timezone.localtime(since)
-        if sla.is_overdue(start, limit, timezone.localtime(now)):
-            idle.append(case)
-    return idle
+    return [case for case in candidates if _is_idle(case, now)]
+
+
+def _is_idle(case: Case, now: datetime) -> bool:
+    if case.state not in states.WAITING_ON_HOLDER:
+        return False
+    since = max(case.last_activity_at, case.last_reminder_at or case.last_activity_at)
+    return sla.is_overdue(
+        timezone.localtime(since), _idle_limit_days(case), timezone.localtime(now)
+    )
+
+
+def case_reminder_send(*, case: Case, now: datetime | None = None) -> bool:
+    """Remind the holder of one idle case; False when it is not (or no longer) due.
+
+    The check is repeated under the row lock, so two overlapping runs (cron and a manual run,
+    a task delivered twice) send one reminder, not two.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .select_related("holder__intermediary_profile")
+            .get(pk=case.pk)
+        )
+        if not _is_idle(case, now):
+            return False
+        case.last_reminder_at = now
+        case.save(update_fields=["last_reminder_at"])
+        _log(
+            case,
+            kind=EventKind.REMINDER,
+            actor=None,
+            internal=True,
+            actor_organisation=case.holder,
+        )
+    return True
 
 
 def case_reminders_send(*, now: datetime | None = None) -> int:
     """Remind the holders of idle cases (assignee, else every staff member); returns how many."""
-    sent = 0
-    for idle in cases_idle(now=now):
-        with transaction.atomic():
-            case = _locked(idle)
-            if case.state not in states.WAITING_ON_HOLDER:
-                continue
-            case.last_reminder_at = timezone.now()
-            case.save(update_fields=["last_reminder_at"])
-            _log(
-                case,
-                kind=EventKind.REMINDER,
-                actor=None,
-                internal=True,
-                actor_organisation=case.holder,
+    now = now or timezone.now()
+    return sum(1 for idle in cases_idle(now=now) if case_reminder_send(case=idle, now=now))
+
+
+# ---------------------------------------------------------------- intermediary profiles
+
+
+def _choices(values, allowed: list[str]) -> list[str]:
+    values = [str(v) for v in (values or [])]
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ApplicationError(_("Choose values from the list."))
+    return [v for v in allowed if v in values]  # the list's order, no duplicates
+
+
+def intermediary_profile_update(
+    *,
+    user: User,
+    organisation: Organisation,
+    services: list[str],
+    target_groups: list[str],
+    instruments: list[Instrument],
+    other_instruments: str = "",
+    activities: str = "",
+    regions_served: list[str],
+    languages: list[str],
+    response_days: int,
+    accepts_cases: bool,
+    contact_email: str = "",
+) -> IntermediaryProfile:
+    """An admin of the intermediary changes its own profile (created on first save)."""
+    from loket.organisations.models import Membership, MembershipRole, Region
+
+    if organisation.org_type != OrganisationType.INTERMEDIARY:
+        raise ApplicationError(_("Only intermediaries have an intermediary profile."))
+    with transaction.atomic():
+        is_admin = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation, role=MembershipRole.ADMIN)
+            .exists()
+        )
+        if not is_admin:
+            raise PermissionDeniedError(
+                _("Only administrators of %(name)s can change its profile.")
+                % {"name": organisation.name}
             )
-            sent += 1
-    return sent
+        profile = IntermediaryProfile.objects.select_for_update().filter(
+            organisation=organisation
+        ).first() or IntermediaryProfile(organisation=organisation)
+        profile.services = _choices(services, Service.values)
+        profile.target_groups = _choices(target_groups, TargetGroup.values)
+        profile.regions_served = _choices(regions_served, Region.values)
+        profile.languages = _choices(languages, Language.values)
+        profile.instruments = _clean_text(
+            other_instruments, field=_("other instruments"), required=False, max_length=5000
+        )
+        profile.activities = _clean_text(
+            activities, field=_("activities and events"), required=False, max_length=5000
+        )
+        try:
+            profile.response_days = int(response_days)
+        except (TypeError, ValueError) as error:
+            raise ApplicationError(_("Give the response time in working days.")) from error
+        profile.accepts_cases = bool(accepts_cases)
+        profile.contact_email = (contact_email or "").strip()
+        _save(profile)
+        profile.instrument_links.set([i.pk for i in instruments])
+    return profile

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from loket.referrals.models import CaseEvent, EventKind
@@ -45,16 +46,28 @@ def _staff_recipients(event: CaseEvent) -> list[str]:
 
 @task()
 def case_event_notify(event_id: int) -> int:
-    """Send the e-mails for one case event; returns how many went out."""
-    event = (
-        CaseEvent.objects.select_related(
-            "case__holder", "case__requester_user", "case__assignee", "actor"
+    """Send the e-mails for one case event once; returns how many went out.
+
+    The event row stays locked while the mails go out and is marked notified in the same
+    transaction: a second delivery of the task (a reaped worker, a retry) waits, then finds it
+    done. If the worker dies before commit, nothing is marked and the retry sends them.
+    """
+    with transaction.atomic():
+        event = (
+            CaseEvent.objects.select_for_update(of=("self",))
+            .select_related("case__holder", "case__requester_user", "case__assignee", "actor")
+            .filter(pk=event_id, notified_at__isnull=True)
+            .first()
         )
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is None:
-        return 0
+        if event is None:
+            return 0
+        sent = _send_event_mails(event)
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
+    return sent
+
+
+def _send_event_mails(event: CaseEvent) -> int:
     case = event.case
     sent = 0
     requester_email = case.requester_email

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.ask, name="ask"),
     path("intermediaries/", views.intermediary_list, name="intermediary-list"),
     path("intermediaries/<int:pk>/", views.intermediary_detail, name="intermediary-detail"),
+    path(
+        "intermediaries/manage/<int:org_pk>/",
+        views.intermediary_profile_edit,
+        name="intermediary-profile-edit",
+    ),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case-action"),

@@ -22,6 +22,7 @@ from loket.referrals.forms import (
     AssignForm,
     CloseForm,
     InboxFilterForm,
+    IntermediaryProfileForm,
     LinkForm,
     MessageForm,
     OptionalMessageForm,
@@ -57,7 +58,55 @@ def intermediary_list(request: HttpRequest) -> HttpResponse:
 def intermediary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: public. One intermediary's profile and service portfolio."""
     profile = selectors.intermediary_get(pk=pk)
-    return render(request, "referrals/intermediary_detail.html", {"profile": profile})
+    instruments = selectors.intermediary_instruments(profile=profile)
+    can_manage = selectors.intermediary_orgs_for(user=request.user).filter(
+        pk=profile.organisation_id
+    )
+    return render(
+        request,
+        "referrals/intermediary_detail.html",
+        {"profile": profile, "instruments": instruments, "can_manage": can_manage.exists()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intermediary_profile_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """Access: members of the intermediary read their own profile here; its admins change it.
+    404 for everyone else, and for a member who posts."""
+    if request.method == "GET":
+        found = selectors.intermediary_profile_get_for(user=request.user, organisation_pk=org_pk)
+        form = IntermediaryProfileForm(instance=found.profile, read_only=not found.can_edit)
+        return render(request, "referrals/intermediary_edit.html", {"found": found, "form": form})
+    found = selectors.intermediary_profile_get_for(
+        user=request.user, organisation_pk=org_pk, write=True
+    )
+    form = IntermediaryProfileForm(request.POST, instance=found.profile)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.intermediary_profile_update(
+                user=request.user,
+                organisation=found.organisation,
+                services=data["services"],
+                target_groups=data["target_groups"],
+                instruments=list(data["instrument_links"]),
+                other_instruments=data["instruments"],
+                activities=data["activities"],
+                regions_served=data["regions_served"],
+                languages=data["languages"],
+                response_days=data["response_days"],
+                accepts_cases=data["accepts_cases"],
+                contact_email=data["contact_email"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("referrals:intermediary-profile-edit", org_pk=found.organisation.pk)
+    return render(
+        request, "referrals/intermediary_edit.html", {"found": found, "form": form}, status=400
+    )
 
 
 # ---------------------------------------------------------------- asking
@@ -78,7 +127,15 @@ def ask(request: HttpRequest) -> HttpResponse:
     region = data.get("region") or (organisation.region if organisation else "")
     if request.POST.get("step") != "open" or data.get("holder") is None:
         proposals = selectors.intermediaries_rank(text=data["question"], region=region)
-        suggested = selectors.organisations_suggested(text=data["question"], user=user)
+        suggested = selectors.organisations_suggested(
+            text=data["question"],
+            user=user,
+            exclude_ids=(organisation.pk,) if organisation is not None else (),
+        )
+        instruments = selectors.instruments_suggested(
+            text=data["question"],
+            intermediary_ids=[p.profile.organisation_id for p in proposals[:3]],
+        )
         if proposals:
             form = AskForm(
                 initial={**data, "holder": proposals[0].profile.organisation_id}, user=user
@@ -86,7 +143,13 @@ def ask(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "referrals/ask.html",
-            {"form": form, "proposals": proposals, "suggested": suggested, "preview": True},
+            {
+                "form": form,
+                "proposals": proposals,
+                "suggested": suggested,
+                "instruments": instruments,
+                "preview": True,
+            },
         )
     try:
         case = services.case_open(
@@ -104,9 +167,6 @@ def ask(request: HttpRequest) -> HttpResponse:
         # Keep what the user typed: show the form again with the reason.
         form.add_error(None, error.message)
         return render(request, "referrals/ask.html", {"form": form}, status=400)
-    services.case_suggestions_link(
-        case=case, organisations=selectors.organisations_suggested(text=data["question"], user=user)
-    )
     messages.success(
         request, _("Your question has been sent. We e-mailed you a link to follow it.")
     )
@@ -126,12 +186,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/case_list.html", {"cases": cases})
 
 
-def _case_context(case: Case, access: selectors.CaseAccess, **extra) -> dict:
+def _case_context(case: Case, access: selectors.CaseAccess, user, **extra) -> dict:
     context = {
         "case": case,
         "access": access,
         "events": selectors.case_events_for(case=case, access=access),
-        "links": selectors.case_links_for(case=case, access=access),
+        "links": selectors.case_links_for(case=case, access=access, user=user),
         "holdings": selectors.case_holdings(case=case),
         "rate_form": RateForm(),
         "can_rate": access.is_requester and case.state in RATEABLE and case.rated_at is None,
@@ -143,6 +203,7 @@ def _case_context(case: Case, access: selectors.CaseAccess, **extra) -> dict:
                 "staff": selectors.intermediary_staff(organisation=case.holder),
                 "refer_form": ReferForm(targets=_referral_targets(case)),
                 "close_form": CloseForm(),
+                "link_form": LinkForm(),
                 "outcomes": Outcome.choices,
                 "deadline": selectors.case_deadline(case),
             }
@@ -162,7 +223,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     that held the case (internal notes only for them); 404 for everyone else."""
     case = selectors.case_get_for(user=request.user, pk=pk)
     access = selectors.case_access(case=case, user=request.user)
-    return render(request, "referrals/case_detail.html", _case_context(case, access))
+    return render(request, "referrals/case_detail.html", _case_context(case, access, request.user))
 
 
 @require_GET
@@ -171,7 +232,7 @@ def case_visitor(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     case = selectors.case_get_for_token(pk=pk, token=token)
     access = selectors.CaseAccess(is_requester=True, is_staff=False, is_holder_staff=False)
     response = render(
-        request, "referrals/case_detail.html", _case_context(case, access, token=token)
+        request, "referrals/case_detail.html", _case_context(case, access, None, token=token)
     )
     # The secret link never leaves the site in a Referer; same-origin posts keep their Origin.
     response.headers["Referrer-Policy"] = "same-origin"
@@ -272,15 +333,17 @@ def _staff_action(request: HttpRequest, case: Case, action: str) -> None:
     elif action == "link":
         form = LinkForm(request.POST)
         if form.is_valid():
-            organisation = (
-                Organisation.objects.visible_to(user)
-                .filter(pk=form.cleaned_data["organisation"])
-                .first()
-            )
-            if organisation is None:
-                messages.error(request, _("Organisation not found."))
+            try:
+                target = selectors.link_target_get_for(
+                    user=user,
+                    kind=form.cleaned_data["kind"],
+                    reference=form.cleaned_data["reference"],
+                )
+                services.case_link_add(case=case, user=user, target=target)
+            except Http404:
+                # Whatever the user may not see is reported exactly like what does not exist.
+                messages.error(request, _("Nothing found with that number."))
                 return
-            services.case_link_add(case=case, user=user, organisation=organisation)
             messages.success(request, _("Link added."))
             return
     else:

@@ -8,10 +8,17 @@ from loket.referrals.models import IntermediaryProfile
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
+def _immediate_tasks(settings, tmp_path):
     # E-mails and reminders run as django-tasks tasks; in tests they run at once (after commit).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Never the developer's real match index: routing tests build their own or run without one.
+    from loket.matching.index import index_reset
+
+    settings.LOKET_MATCH_INDEX_DIR = tmp_path / "no_match_index"
+    index_reset()
+    yield
+    index_reset()
 
 
 @pytest.fixture

@@ -136,6 +136,7 @@ def test_staff_handle_refer_and_former_holder_keeps_read_access(
         {"to_organisation": org_tto.pk, "reason": "IP"},
         follow=True,
         HTTP_REFERER=f"/vraag/cases/{noted_case.pk}/",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "has not agreed" in response.content.decode()
     noted_case.refresh_from_db()
