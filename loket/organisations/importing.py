@@ -14,7 +14,12 @@ Rules:
   date (we cannot tell they started in time). Nothing already in the database is deleted.
 * Organisations created on Loket or claimed by their members keep their own fields; only the
   derived ones (``profile_text``, ``eu_contribution_total``, ``project_count``,
-  ``coordination_count``) are refreshed for them.
+  ``coordination_count``) are refreshed for them. Visibility and source are set when an
+  organisation is created and never again (a curator may have hidden an imported profile).
+* A PIC without any name in the files (134 dashboard-only rows) becomes "PIC <number>".
+* Rows equal to what is stored are not written again. The derived fields and the search documents
+  are refreshed after the last batch; an import interrupted before that is repaired by re-running
+  it (derived values are compared, not assumed).
 """
 
 from __future__ import annotations
