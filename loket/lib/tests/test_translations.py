@@ -6,6 +6,7 @@ compiles them first (`make messages`); when the .mo files are missing or older t
 """
 
 import fcntl
+import json
 import re
 from pathlib import Path
 
@@ -138,6 +139,23 @@ def test_english_is_the_source_with_no_stale_guesses():
 def test_nl_and_fr_catalogues_hold_the_same_strings_as_en():
     keys = {lang: {(e.msgctxt, e.msgid) for e in _entries(lang)} for lang in ("nl", "en", "fr")}
     assert keys["nl"] == keys["en"] == keys["fr"]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_catalogues_agree_with_the_translation_dictionary(lang):
+    """locale/translations.json is the source: a .po edit by hand would be lost on the next run."""
+    dictionary = json.loads((LOCALE / "translations.json").read_text(encoding="utf-8"))
+    differ = []
+    for entry in _entries(lang):
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        value = dictionary.get(key, {}).get(lang)
+        if entry.msgid_plural:
+            ok = value == [entry.msgstr_plural[0], entry.msgstr_plural[1]]
+        else:
+            ok = value == entry.msgstr
+        if not ok:
+            differ.append(_label(entry))
+    assert differ == [], f"run scripts/translate_po.py; {lang} differs for {differ[:20]}"
 
 
 @pytest.mark.parametrize(
