@@ -16,6 +16,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(autouse=True)
+def _isolated_state(settings, tmp_path):
+    """Tests never write into var/: uploads and the match index go to a temporary folder."""
+    from loket.matching.index import index_reset
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LOKET_MATCH_INDEX_DIR = tmp_path / "match_index"
+    index_reset()
+    yield
+    index_reset()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 at production cost dominates the suite's run time; hashing itself is Django's.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

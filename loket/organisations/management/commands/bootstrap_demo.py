@@ -11,7 +11,7 @@ from loket.organisations.demo import (
 )
 from loket.organisations.importing import cordis_import
 from loket.organisations.management.commands.import_cordis import tqdm_progress
-from loket.organisations.models import Project
+from loket.organisations.models import Organisation, Project
 
 NEEDED_FILES = (
     "organisations.csv.gz, h2020_projects.csv.gz, fp7_projects.csv.gz, "
@@ -32,6 +32,8 @@ class Command(BaseCommand):
                 "bootstrap_demo creates accounts with known passwords; not in production."
             )
         self.import_if_needed()
+        self.instruments_load()
+        self.match_index_build_if_missing()
         organisation = demo_organisation_ensure()
         var_dir = Path(settings.VAR_DIR)
         logins = demo_accounts_ensure(organisation=organisation, var_dir=var_dir)
@@ -45,6 +47,38 @@ class Command(BaseCommand):
             f"  (stored in {var_dir / CREDENTIALS_FILE}; delete it for new passwords)"
         )
         self.stdout.write("")
+
+    def instruments_load(self) -> None:
+        from loket.instruments.services.bootstrap import instruments_bootstrap
+
+        result = instruments_bootstrap()
+        calls = result["calls"]
+        self.stdout.write(
+            f"Support instruments: {result['instruments']} in the catalogue; EU call topics: "
+            + (
+                f"{calls['created']} new, {calls['updated']} updated, {calls['unchanged']} unchanged"
+                if calls
+                else "none (no eu-calls/topics.jsonl.gz under LOKET_DATA_DIR)"
+            )
+        )
+
+    def match_index_build_if_missing(self) -> None:
+        from loket.matching.index import index_build, index_get
+
+        if index_get() is not None:
+            return
+        if not Organisation.objects.exists():
+            return
+        self.stdout.write("Building the partner-matching index (first start only) ...")
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 2048 == 0:
+                self.stdout.write(f"  embedded {done}/{total} passages")
+
+        report = index_build(progress=progress)
+        self.stdout.write(
+            f"  {report.organisations} organisations indexed in {report.seconds:.0f} s"
+        )
 
     def import_if_needed(self) -> None:
         if Project.objects.exists():
