@@ -127,4 +127,18 @@ class BurdenReportForm(forms.ModelForm):
 
 
 class CsvUploadForm(forms.Form):
+    table = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            ("instruments", _("Instruments")),
+            ("modalities", _("Collaboration modalities")),
+            ("rules", _("Eligibility rules")),
+        ],
+        initial="instruments",
+        required=False,
+    )
+
+    def clean_table(self) -> str:
+        return self.cleaned_data.get("table") or "instruments"
+
     file = forms.FileField(label=_("CSV file"))

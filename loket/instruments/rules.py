@@ -516,8 +516,11 @@ def _open_within(
     horizon = today + datetime.timedelta(days=31 * (months if months is not None else 12))
     upcoming = []
     for window in windows:
-        closes = datetime.date.fromisoformat(window["closes"])
-        opens = datetime.date.fromisoformat(window.get("opens") or window["closes"])
+        try:
+            closes = datetime.date.fromisoformat(str(window["closes"]))
+            opens = datetime.date.fromisoformat(str(window.get("opens") or window["closes"]))
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed window never crashes the wizard; curation reports it
         if closes >= today and opens <= horizon:
             upcoming.append(closes)
     if upcoming:
@@ -579,3 +582,130 @@ def rank(
     """Eligible instruments first, then by score; stable for equal scores."""
     evaluations = [evaluate(key, rules, answers, today=today) for key, rules in candidates]
     return sorted(evaluations, key=lambda e: (not e.eligible, -e.score))
+
+
+# --- checking rule parameters (curator input) --------------------------------------------------
+
+_INT = "int"
+_NUMBER = "number"
+_BOOL = "bool"
+_STRINGS = "strings"
+_WINDOWS = "windows"
+PARAMS: dict[str, dict[str, str]] = {
+    "org_type_in": {"values": _STRINGS},
+    "size_class_in": {"values": _STRINGS},
+    "region_in": {"values": _STRINGS},
+    "stage_in": {"values": _STRINGS},
+    "budget_range": {"min": _NUMBER, "max": _NUMBER},
+    "theme_keywords": {"keywords": _STRINGS},
+    "min_entities_countries": {
+        "min_entities": _INT,
+        "min_countries": _INT,
+        "min_member_states": _INT,
+        "countries": _STRINGS,
+    },
+    "min_companies": {"min_companies": _INT, "require_sme": _BOOL, "max_cost_share": _NUMBER},
+    "min_partners": {"min": _INT, "org_types": _STRINGS},
+    "open_within": {"continuous": _BOOL, "windows": _WINDOWS},
+}
+REQUIRED_PARAMS = {
+    "org_type_in": ["values"],
+    "size_class_in": ["values"],
+    "region_in": ["values"],
+    "stage_in": ["values"],
+    "theme_keywords": ["keywords"],
+}
+
+
+def windows_problems(windows: Any) -> list[Message]:
+    """Call windows: a list of {"label", "opens", "closes"} with ISO dates, opens <= closes."""
+    if not isinstance(windows, list):
+        return [Message(gettext_noop("Call windows must be a list."))]
+    problems: list[Message] = []
+    for number, window in enumerate(windows, start=1):
+        if not isinstance(window, dict) or not window.get("closes"):
+            problems.append(
+                Message(gettext_noop("Call window %(n)s needs a closing date."), {"n": number})
+            )
+            continue
+        try:
+            closes = datetime.date.fromisoformat(str(window["closes"]))
+            opens = datetime.date.fromisoformat(str(window.get("opens") or window["closes"]))
+        except ValueError:
+            problems.append(
+                Message(
+                    gettext_noop("Call window %(n)s: dates must be written as YYYY-MM-DD."),
+                    {"n": number},
+                )
+            )
+            continue
+        if opens > closes:
+            problems.append(
+                Message(gettext_noop("Call window %(n)s closes before it opens."), {"n": number})
+            )
+        unknown = sorted(set(window) - {"label", "opens", "closes"})
+        if unknown:
+            problems.append(
+                Message(
+                    gettext_noop("Call window %(n)s: unknown keys %(keys)s."),
+                    {"n": number, "keys": ", ".join(unknown)},
+                )
+            )
+    return problems
+
+
+def _type_ok(expected: str, value: Any) -> bool:
+    if expected == _BOOL:
+        return isinstance(value, bool)
+    if expected == _INT:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if expected == _NUMBER:
+        return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    if expected == _STRINGS:
+        return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+    return True
+
+
+def params_problems(kind: str, params: Any) -> list[Message]:
+    """What is wrong with the parameters of a rule, in words a curator can act on; [] if fine."""
+    if kind not in PARAMS:
+        return [Message(gettext_noop("Unknown rule kind %(kind)s."), {"kind": kind})]
+    if not isinstance(params, dict):
+        return [Message(gettext_noop("The parameters must be a JSON object."))]
+    schema = PARAMS[kind]
+    problems: list[Message] = []
+    unknown = sorted(set(params) - set(schema))
+    if unknown:
+        problems.append(
+            Message(
+                gettext_noop("Unknown parameters for %(kind)s: %(keys)s (allowed: %(allowed)s)."),
+                {"kind": kind, "keys": ", ".join(unknown), "allowed": ", ".join(schema)},
+            )
+        )
+    for key in REQUIRED_PARAMS.get(kind, []):
+        if not params.get(key):
+            problems.append(
+                Message(
+                    gettext_noop("%(kind)s needs the parameter %(key)s."),
+                    {"kind": kind, "key": key},
+                )
+            )
+    for key, expected in schema.items():
+        if key not in params:
+            continue
+        if expected == _WINDOWS:
+            problems.extend(windows_problems(params[key]))
+        elif not _type_ok(expected, params[key]):
+            problems.append(
+                Message(
+                    gettext_noop("Parameter %(key)s must be of type %(type)s."),
+                    {"key": key, "type": {_STRINGS: "list of text"}.get(expected, expected)},
+                )
+            )
+    low, high = params.get("min"), params.get("max")
+    if kind == "budget_range" and _type_ok(_NUMBER, low) and _type_ok(_NUMBER, high) and low > high:
+        problems.append(Message(gettext_noop("The minimum is larger than the maximum.")))
+    share = params.get("max_cost_share")
+    if kind == "min_companies" and _type_ok(_NUMBER, share) and share > 100:
+        problems.append(Message(gettext_noop("max_cost_share is a percentage (0 to 100).")))
+    return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -15,6 +16,7 @@ from loket.instruments.models import (
     BurdenReport,
     CallTopic,
     CollaborationModality,
+    EligibilityRule,
     Instrument,
     Modality,
     Requirement,
@@ -233,3 +235,47 @@ def burden_reports_for(*, user: Any) -> QuerySet[BurdenReport]:
     return BurdenReport.objects.select_related("instrument", "organisation").filter(
         organisation__memberships__user=user
     )
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ";".join(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else value
+
+
+def curation_rows(*, table: str) -> tuple[list[str], list[list[Any]]]:
+    """The curator export of one table, in the format the CSV import reads back."""
+    from loket.instruments.services.curation import CSV_FIELDS, MODALITY_FIELDS, RULE_FIELDS
+
+    if table == "modalities":
+        qs = CollaborationModality.objects.select_related("instrument").order_by(
+            "instrument__slug", "modality", "variant"
+        )
+        return MODALITY_FIELDS, [
+            [
+                _cell(m.instrument.slug if f == "instrument" else getattr(m, f))
+                for f in MODALITY_FIELDS
+            ]
+            for m in qs
+        ]
+    if table == "rules":
+        rules_qs = EligibilityRule.objects.select_related("instrument").order_by(
+            "instrument__slug", "position", "pk"
+        )
+        return RULE_FIELDS, [
+            [_cell(r.instrument.slug if f == "instrument" else getattr(r, f)) for f in RULE_FIELDS]
+            for r in rules_qs
+        ]
+    rows = []
+    for instrument in instrument_list(filters={}, historical=True).order_by("slug"):
+        rows.append(
+            [
+                _cell(instrument.funder.code if f == "funder" else getattr(instrument, f))
+                for f in CSV_FIELDS
+            ]
+        )
+    return CSV_FIELDS, rows

@@ -16,7 +16,7 @@ urlpatterns = [
     path("transparency/", views.transparency_page, name="transparency"),
     path("transparency/rows/", views.transparency_rows, name="transparency-rows"),
     path("burden/", views.burden, name="burden"),
-    path("curate/export.csv", views.curator_export, name="curator-export"),
+    path("curate/export.<str:fmt>", views.curator_export, name="curator-export"),
     path("curate/import/", views.curator_import, name="curator-import"),
     path("<slug:slug>/", views.instrument_detail, name="instrument-detail"),
 ]

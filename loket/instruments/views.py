@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from loket.instruments import selectors, services, transparency
-from loket.instruments.exports import csv_response
+from loket.instruments.exports import FORMATS, table_response, xlsx_response
 from loket.instruments.forms import BurdenReportForm, CsvUploadForm, WizardForm
 from loket.instruments.ical import calendar_ics
 from loket.instruments.models import Category, ChangeLog, Level, Modality, TargetGroup
+from loket.lib.errors import ApplicationError
 from loket.organisations.models import Membership
-
-CSV_INSTRUMENT_HEADER = services.CSV_FIELDS
 
 
 def _staff_or_404(request: HttpRequest) -> None:
@@ -253,16 +252,35 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
     """Access: public. Aggregates of public CORDIS data."""
     country, programme = _scope(request)
     data = transparency.overview(country=country, programme=programme)
-    if request.GET.get("format") == "csv":
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        header = ["dimension", "value", "ec_contribution", "rows", "share_pct"]
         rows = [
-            (dimension, row["value"], row["amount"], row["count"], f"{row['share']:.2f}")
+            (dimension, row["value"], row["amount"], row["count"], round(row["share"], 2))
             for dimension, values in data["breakdowns"].items()
             for row in values
         ]
-        return csv_response(
-            filename="loket-eu-funding.csv",
-            header=["dimension", "value", "ec_contribution", "rows", "share_pct"],
-            rows=rows,
+        if fmt == "csv":
+            return table_response(fmt=fmt, stem="loket-eu-funding", header=header, rows=rows)
+        top = [
+            (r["organisation_id"], r["name"], r["amount"], round(r["share"], 2))
+            for r in data["concentration"]["top"]
+        ]
+        return xlsx_response(
+            filename="loket-eu-funding.xlsx",
+            sheets=[
+                (_("Breakdowns"), header, rows),
+                (
+                    _("Top recipients"),
+                    ["organisation_id", "name", "ec_contribution", "share_pct"],
+                    top,
+                ),
+                (
+                    _("Scope"),
+                    ["country", "programme", "total_ec_contribution", "rows"],
+                    [(country, programme or "FP7+H2020", data["total"], data["rows"])],
+                ),
+            ],
         )
     return render(
         request,
@@ -287,9 +305,12 @@ def transparency_rows(request: HttpRequest) -> HttpResponse:
     rows = transparency.drilldown(
         dimension=dimension, value=value, country=country, programme=programme
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            filename="loket-eu-funding-rows.csv",
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        return table_response(
+            fmt=fmt,
+            stem="loket-eu-funding-rows",
+            title=_("Rows"),
             header=[
                 "project",
                 "acronym",
@@ -368,20 +389,14 @@ def burden(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def curator_export(request: HttpRequest) -> HttpResponse:
-    """Access: curators (staff) only; others get 404."""
+def curator_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Access: curators (staff) only; others get 404. ?table=instruments|modalities|rules."""
     _staff_or_404(request)
-    instruments = selectors.instrument_list(filters={}, historical=True)
-    rows = []
-    for i in instruments:
-        row = []
-        for name in CSV_INSTRUMENT_HEADER:
-            value = i.funder.code if name == "funder" else getattr(i, name)
-            if isinstance(value, list):
-                value = ";".join(str(v) for v in value)
-            row.append("" if value is None else value)
-        rows.append(row)
-    return csv_response(filename="loket-instruments.csv", header=CSV_INSTRUMENT_HEADER, rows=rows)
+    table = request.GET.get("table", "instruments")
+    if fmt not in FORMATS or table not in services.CURATION_TABLES:
+        raise Http404
+    header, rows = selectors.curation_rows(table=table)
+    return table_response(fmt=fmt, stem=f"loket-{table}", header=header, rows=rows, title=table)
 
 
 @require_http_methods(["GET", "POST"])
@@ -395,12 +410,23 @@ def curator_import(request: HttpRequest) -> HttpResponse:
         if upload.size > services.CSV_MAX_BYTES:
             messages.error(request, _("The file is larger than 2 MB."))
         else:
-            report = services.instruments_csv_import(data=upload.read(), user=request.user)
-            if report.errors:
-                messages.error(request, _("Nothing was changed; fix these rows first."))
-            else:
-                messages.success(
-                    request,
-                    _("%(c)s created, %(u)s updated.") % {"c": report.created, "u": report.updated},
+            try:
+                report = services.catalogue_csv_import(
+                    table=form.cleaned_data["table"], data=upload.read(), user=request.user
                 )
-    return render(request, "instruments/curator_import.html", {"form": form, "report": report})
+            except ApplicationError as exc:
+                messages.error(request, str(exc))
+            else:
+                if report.errors:
+                    messages.error(request, _("Nothing was changed; fix these lines first."))
+                else:
+                    messages.success(
+                        request,
+                        _("%(c)s created, %(u)s updated, %(n)s unchanged.")
+                        % {"c": report.created, "u": report.updated, "n": report.unchanged},
+                    )
+    return render(
+        request,
+        "instruments/curator_import.html",
+        {"form": form, "report": report, "tables": services.CURATION_TABLES},
+    )

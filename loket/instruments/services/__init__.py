@@ -15,7 +15,9 @@ from loket.instruments.services.changelog import _snapshot, change_record
 from loket.instruments.services.curation import (
     CSV_FIELDS,
     CSV_MAX_BYTES,
+    TABLES,
     CsvImportReport,
+    catalogue_csv_import,
     instruments_csv_import,
 )
 from loket.instruments.services.loading import LoadReport, catalogue_load
@@ -28,6 +30,7 @@ from loket.instruments.services.wizard import (
 __all__ = [
     "CSV_FIELDS",
     "CSV_MAX_BYTES",
+    "CURATION_TABLES",
     "CsvImportReport",
     "ImportReport",
     "LoadReport",
@@ -35,6 +38,7 @@ __all__ = [
     "burden_report_create",
     "calls_import",
     "calls_import_file",
+    "catalogue_csv_import",
     "catalogue_load",
     "change_record",
     "conditions_clean",
@@ -46,3 +50,5 @@ __all__ = [
     "wizard_evaluate",
     "wizard_result_create",
 ]
+
+CURATION_TABLES = list(TABLES)

@@ -67,6 +67,34 @@ def change_record(
     )
 
 
+def record_upsert(
+    model: type[models.Model],
+    *,
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    user: Any,
+    via: str,
+) -> tuple[models.Model, str]:
+    """Create or update with a change-log entry; unchanged rows write nothing.
+    Returns the object and "created", "updated" or "unchanged"."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        change_record(obj=obj, action=ChangeAction.CREATE, user=user, via=via)
+        return obj, "created"
+    before = _snapshot(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    if _snapshot(obj) == before:
+        return obj, "unchanged"
+    obj.full_clean()
+    obj.save()
+    change_record(obj=obj, action=ChangeAction.UPDATE, before=before, user=user, via=via)
+    return obj, "updated"
+
+
 def _upsert(
     model: type[models.Model],
     *,
@@ -75,19 +103,5 @@ def _upsert(
     user: Any,
     via: str,
 ) -> tuple[models.Model, bool]:
-    """Create or update with a change-log entry; unchanged rows write nothing."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        change_record(obj=obj, action=ChangeAction.CREATE, user=user, via=via)
-        return obj, True
-    before = _snapshot(obj)
-    for key, value in values.items():
-        setattr(obj, key, value)
-    if _snapshot(obj) != before:
-        obj.full_clean()
-        obj.save()
-        change_record(obj=obj, action=ChangeAction.UPDATE, before=before, user=user, via=via)
-    return obj, False
+    obj, status = record_upsert(model, lookup=lookup, values=values, user=user, via=via)
+    return obj, status == "created"
