@@ -23,6 +23,9 @@ messages: install
 run: install messages
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py bootstrap_demo
+	@echo "Background worker (e-mails, re-embedding, expiry) runs alongside the web server."
+	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: install messages
