@@ -151,6 +151,8 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite(client, anna):
 
 def _production_env(tmp_path) -> dict[str, str]:
     env = dict(os.environ)
+    # Browser tests set this for Playwright's event loop; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         {
             "LOKET_PRODUCTION": "1",
