@@ -261,6 +261,14 @@ DETAILS: dict[str, dict] = {
     "vis": {
         "summary": "Collectieve innovatiestimulering en -verspreiding door een consortium (collectief centrum, federatie) voor een groep bedrijven.",
         "target_groups": ["consortium", "small", "medium"],
+        # SERV footnote 36: the pilot call for VIS trajectories for innovation followers.
+        "call_windows": [
+            {
+                "label": "Pilootoproep VIS-trajecten voor innovatievolgers (voetnoot 36)",
+                "opens": "2013-05-17",
+                "closes": "2013-09-09",
+            }
+        ],
         "rules": [("min_partners", {"min": 3}, True)],
     },
     "landbouwprojecten": {
@@ -746,3 +754,116 @@ PROGRAMME_INSTRUMENTS = {
     "Euratom": "euratom",
     "Connecting Europe Facility": "cef",
 }
+
+# Intermediaries who help with instruments, as organisations (created when missing, public, never
+# with contact persons). Funders such as VLAIO are not intermediaries. The seeds name the
+# provincial innovation centres of the Flemish Innovation Network and the technology transfer
+# offices of the university associations (SERV 2.2.3.3 and annex 2), POM West-Vlaanderen and TUA
+# West (POM white paper, "Starten met samenwerken").
+# (name, intermediary kind, region, website, description, instrument slugs, source)
+_IC = (
+    "Provinciaal innovatiecentrum van het Vlaams Innovatienetwerk (VIN), gecoördineerd door het "
+    "IWT: front office dat KMO's doorverwijst en begeleidt bij steunaanvragen (SERV, 2013)."
+)
+_TTO = (
+    "Technology Transfer Office van een universitaire associatie: begeleidt samenwerking met "
+    "onderzoeksgroepen en spin-offs, met interfacemiddelen en IOF-mandatarissen (SERV, 2013)."
+)
+_IC_HELPS = ["innovatiecentra", "kmo-programma", "oo-subsidie"]
+_TTO_HELPS = ["tto", "iof"]
+INTERMEDIARIES = [
+    ("Innovatiecentrum Antwerpen", "innovation_centre", "antwerpen", "", _IC, _IC_HELPS, SERV),
+    ("Innovatiecentrum Limburg", "innovation_centre", "limburg", "", _IC, _IC_HELPS, SERV),
+    (
+        "Innovatiecentrum Oost-Vlaanderen",
+        "innovation_centre",
+        "oost_vlaanderen",
+        "",
+        _IC,
+        _IC_HELPS,
+        SERV,
+    ),
+    (
+        "Innovatiecentrum Vlaams-Brabant",
+        "innovation_centre",
+        "vlaams_brabant",
+        "",
+        _IC,
+        _IC_HELPS,
+        SERV,
+    ),
+    (
+        "Innovatiecentrum West-Vlaanderen",
+        "innovation_centre",
+        "west_vlaanderen",
+        "",
+        _IC,
+        _IC_HELPS,
+        SERV,
+    ),
+    (
+        "Technology Transfer Office Associatie KU Leuven",
+        "technology_transfer",
+        "vlaams_brabant",
+        "",
+        _TTO,
+        _TTO_HELPS,
+        SERV,
+    ),
+    (
+        "Technology Transfer Office Associatie Universiteit Gent",
+        "technology_transfer",
+        "oost_vlaanderen",
+        "",
+        _TTO,
+        _TTO_HELPS,
+        SERV,
+    ),
+    (
+        "Technology Transfer Office Universitaire Associatie Brussel",
+        "technology_transfer",
+        "brussels",
+        "",
+        _TTO,
+        _TTO_HELPS,
+        SERV,
+    ),
+    (
+        "Technology Transfer Office Associatie Universiteit & Hogescholen Antwerpen",
+        "technology_transfer",
+        "antwerpen",
+        "",
+        _TTO,
+        _TTO_HELPS,
+        SERV,
+    ),
+    (
+        "Technology Transfer Office Associatie Universiteit-Hogescholen Limburg",
+        "technology_transfer",
+        "limburg",
+        "",
+        _TTO,
+        _TTO_HELPS,
+        SERV,
+    ),
+    (
+        "POM West-Vlaanderen",
+        "business_support",
+        "west_vlaanderen",
+        "https://www.pomwvl.be/",
+        "Provinciale ontwikkelingsmaatschappij: Kenniswijzer (met TUA West), QuickWins en "
+        "cocreatietrajecten binnen Machinebouw & Mechatronica en Circulaire materialen.",
+        ["kenniswijzer", "fabrieken-voor-de-toekomst"],
+        POM,
+    ),
+    (
+        "TUA West",
+        "technology_transfer",
+        "west_vlaanderen",
+        "https://tuawest.be/",
+        "Brengt samen met POM West-Vlaanderen West-Vlaamse bedrijven in contact met "
+        "kennisinstellingen (Kenniswijzer).",
+        ["kenniswijzer"],
+        POM,
+    ),
+]

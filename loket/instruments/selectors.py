@@ -22,6 +22,7 @@ from loket.instruments.models import (
     Requirement,
     WizardResult,
 )
+from loket.organisations.models import Organisation, OrganisationType
 
 FACETS = ["level", "category", "funder", "target_group"]
 GROUP_LABELS = {
@@ -69,7 +70,7 @@ def instrument_get(*, slug: str) -> Instrument:
     """Public catalogue: every instrument, historical ones included, is visible to everyone."""
     instrument = (
         Instrument.objects.select_related("funder", "funder__successor")
-        .prefetch_related("modalities", "eligibility_rules", "intermediaries")
+        .prefetch_related("modalities", "eligibility_rules")
         .filter(slug=slug)
         .first()
     )
@@ -279,3 +280,32 @@ def curation_rows(*, table: str) -> tuple[list[str], list[list[Any]]]:
             ]
         )
     return CSV_FIELDS, rows
+
+
+def instrument_helpers(*, instrument: Instrument, user: Any) -> QuerySet[Organisation]:
+    """Intermediaries who help with the instrument, as curators linked them or as they say on
+    their own profile; only those the user may see."""
+    return (
+        Organisation.objects.visible_to(user)
+        .filter(org_type=OrganisationType.INTERMEDIARY)
+        .filter(
+            Q(supported_instruments=instrument)
+            | Q(intermediary_profile__instrument_links=instrument)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def call_windows(*, instrument: Instrument) -> list[dict[str, Any]]:
+    """The instrument's call windows with real dates, soonest closing last; malformed ones left
+    out (the curator import refuses them)."""
+    windows = []
+    for window in instrument.call_windows or []:
+        try:
+            closes = datetime.date.fromisoformat(str(window["closes"]))
+            opens = datetime.date.fromisoformat(str(window.get("opens") or window["closes"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        windows.append({"label": str(window.get("label") or ""), "opens": opens, "closes": closes})
+    return sorted(windows, key=lambda w: w["closes"])

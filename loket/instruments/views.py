@@ -73,13 +73,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def instrument_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Access: public (the catalogue is public data)."""
+    """Access: public (the catalogue is public data); intermediaries shown only as far as the
+    visitor may see their organisation."""
     instrument = selectors.instrument_get(slug=slug)
     today = timezone.localdate()
     calls = instrument.call_topics.upcoming(today)[:20]
     history = ChangeLog.objects.filter(
         model="instruments.Instrument", object_id=str(instrument.pk)
-    )[:10]
+    ).select_related("user")[:10]
     return render(
         request,
         "instruments/detail.html",
@@ -87,7 +88,13 @@ def instrument_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "instrument": instrument,
             "calls": calls,
             "history": history,
-            "modality_labels": dict(Modality.choices),
+            "windows": selectors.call_windows(instrument=instrument),
+            "helpers": selectors.instrument_helpers(instrument=instrument, user=request.user),
+            "target_groups": [
+                TargetGroup(g).label if g in TargetGroup.values else g
+                for g in instrument.target_groups or []
+            ],
+            "today": today,
         },
     )
 

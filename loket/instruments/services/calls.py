@@ -14,7 +14,6 @@ from typing import Any
 
 import ftfy
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from loket.instruments import catalogue
@@ -75,7 +74,11 @@ class ImportReport:
     malformed: list[str] = field(default_factory=list)
 
 
-def _topic_values(record: dict[str, Any], instruments: dict[str, Instrument]) -> dict[str, Any]:
+def _topic_values(
+    record: dict[str, Any],
+    instruments: dict[str, Instrument],
+    previous: CallTopic | None = None,
+) -> dict[str, Any]:
     title_original = str(record.get("title") or "")
     description_original = str(record.get("description") or "")
     conditions_original = str(record.get("topicConditions") or "")
@@ -83,11 +86,28 @@ def _topic_values(record: dict[str, Any], instruments: dict[str, Instrument]) ->
     if status not in {"open", "forthcoming", "closed"}:
         raise ValueError(f"unknown callStatus {status!r}")
     expected = record.get("expectedGrants")
-    title = text_repair(title_original)
-    description = text_repair(description_original)
+    same = previous is not None and (
+        previous.title_original,
+        previous.description_original,
+        previous.conditions_original,
+    ) == (title_original, description_original, conditions_original)
+    if same:
+        # The repair is deterministic: unchanged originals keep their stored repair, which makes
+        # a re-run of the import quick (ftfy is the expensive part).
+        title, description = previous.title, previous.description  # type: ignore[union-attr]
+        conditions, repaired = previous.conditions, previous.repaired  # type: ignore[union-attr]
+    else:
+        title = text_repair(title_original) or str(record.get("topicId"))
+        description = text_repair(description_original)
+        conditions = conditions_clean(conditions_original)
+        repaired = (
+            title != title_original.strip()
+            or description != description_original.strip()
+            or text_repair(conditions_original) != conditions_original.strip()
+        )
     return {
         "reference": str(record.get("reference") or "")[:60],
-        "title": title or str(record.get("topicId")),
+        "title": title,
         "title_original": title_original,
         "programme": text_repair(record.get("programme"))[:200],
         "call_identifier": str(record.get("callIdentifier") or "")[:120],
@@ -104,17 +124,13 @@ def _topic_values(record: dict[str, Any], instruments: dict[str, Instrument]) ->
         "keywords": text_repair(record.get("keywords")),
         "description": description,
         "description_original": description_original,
-        "conditions": conditions_clean(conditions_original),
+        "conditions": conditions,
         "conditions_original": conditions_original,
         "portal_url": str(record.get("portalUrl") or "")[:500],
         "instrument": instruments.get(
             catalogue.PROGRAMME_INSTRUMENTS.get(str(record.get("programme") or ""), "")
         ),
-        "repaired": (
-            title != title_original.strip()
-            or description != description_original.strip()
-            or text_repair(conditions_original) != conditions_original.strip()
-        ),
+        "repaired": repaired,
     }
 
 
@@ -146,28 +162,27 @@ def calls_import(
             if not isinstance(record, dict) or not record.get("topicId"):
                 raise ValueError("no topicId")
             topic_id = str(record["topicId"])[:120]
-            values = _topic_values(record, instruments)
+            topic = existing.get(topic_id)
+            values = _topic_values(record, instruments, topic)
         except (ValueError, TypeError) as exc:
             report.malformed.append(f"line {number}: {exc}")
             continue
         report.repaired += values["repaired"]
-        topic = existing.get(topic_id)
-        with transaction.atomic():
-            if topic is None:
-                topic = CallTopic(topic_id=topic_id, imported_at=now, **values)
-                topic.save()
-                existing[topic_id] = topic
-                report.created += 1
+        if topic is None:
+            topic = CallTopic(topic_id=topic_id, imported_at=now, **values)
+            topic.save()
+            existing[topic_id] = topic
+            report.created += 1
+        else:
+            candidate = CallTopic(pk=topic.pk, topic_id=topic_id, **values)
+            if all(getattr(candidate, name) == getattr(topic, name) for name in compare):
+                report.unchanged += 1
             else:
-                candidate = CallTopic(pk=topic.pk, topic_id=topic_id, **values)
-                if all(getattr(candidate, name) == getattr(topic, name) for name in compare):
-                    report.unchanged += 1
-                else:
-                    for key, value in values.items():
-                        setattr(topic, key, value)
-                    topic.imported_at = now
-                    topic.save()
-                    report.updated += 1
+                for key, value in values.items():
+                    setattr(topic, key, value)
+                topic.imported_at = now
+                topic.save()
+                report.updated += 1
         if progress is not None:
             progress(report.read)
     return report

@@ -74,10 +74,12 @@ def record_upsert(
     values: dict[str, Any],
     user: Any,
     via: str,
+    current: models.Model | bool | None = False,
 ) -> tuple[models.Model, str]:
     """Create or update with a change-log entry; unchanged rows write nothing.
-    Returns the object and "created", "updated" or "unchanged"."""
-    obj = model.objects.filter(**lookup).first()
+    Returns the object and "created", "updated" or "unchanged". A caller that has already read
+    the row passes it (or None when there is none) as `current`, saving the lookup."""
+    obj = model.objects.filter(**lookup).first() if current is False else current
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()

@@ -300,11 +300,10 @@ def _read(data: bytes, table: Table) -> tuple[csv.DictReader, list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ApplicationError(_("The file is not UTF-8 text.")) from exc
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    # Spreadsheets set to Dutch write ";" between cells: take whichever the header row uses.
+    first = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         columns = [(name or "").strip() for name in (reader.fieldnames or [])]
     except csv.Error as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,11 +22,15 @@ from loket.instruments.models import (
     Modality,
     Requirement,
 )
-from loket.instruments.services.changelog import (
-    _upsert,
+from loket.instruments.services.changelog import record_upsert
+from loket.organisations.models import (
+    Organisation,
+    OrganisationType,
+    Source,
+    Visibility,
 )
 
-# --- catalogue --------------------------------------------------------------------------------
+LOADER = "load_instruments"
 
 
 @dataclass
@@ -35,16 +40,57 @@ class LoadReport:
     modalities: int = 0
     rules: int = 0
     created: int = 0
+    updated: int = 0
+    kept_curated: int = 0
+    intermediaries_created: int = 0
+    intermediary_links: int = 0
 
 
-def _rule_rows(instrument: Instrument, specs: list[tuple[str, dict, bool]], section: str) -> int:
-    """Rules are replaced as a whole only when they differ from the stored ones."""
-    stored = [
-        (r.kind, r.params, r.is_required) for r in instrument.eligibility_rules.order_by("position")
-    ]
+class _Loader:
+    """Writes seed rows unless a curator has changed them since (admin or CSV): a re-run, such
+    as bootstrap_demo, never undoes a curator's work. Existing rows are read up front, so a
+    second run reads a handful of tables and writes nothing."""
+
+    def __init__(self, *, user: Any, report: LoadReport) -> None:
+        self.user = user
+        self.report = report
+        self.curated: dict[str, set[str]] = defaultdict(set)
+        for model, object_id in (
+            ChangeLog.objects.exclude(via=LOADER).values_list("model", "object_id").distinct()
+        ):
+            self.curated[model].add(object_id)
+
+    def is_curated(self, obj: Any) -> bool:
+        return obj is not None and str(obj.pk) in self.curated[obj._meta.label]
+
+    def upsert(self, model: type, *, lookup: dict, values: dict, current: Any) -> Any:
+        if self.is_curated(current):
+            self.report.kept_curated += 1
+            return current
+        obj, status = record_upsert(
+            model, lookup=lookup, values=values, user=self.user, via=LOADER, current=current
+        )
+        self.report.created += status == "created"
+        self.report.updated += status == "updated"
+        return obj
+
+
+def _rule_rows(
+    loader: _Loader,
+    instrument: Instrument,
+    stored_rules: list[EligibilityRule],
+    specs: list[tuple[str, dict, bool]],
+    section: str,
+) -> int:
+    """Rules are replaced as a whole only when they differ from the stored ones and no curator
+    has edited them."""
+    stored = [(r.kind, r.params, r.is_required) for r in stored_rules]
     wanted = [(kind, json.loads(json.dumps(params)), required) for kind, params, required in specs]
     if stored == wanted:
         return len(wanted)
+    if loader.is_curated(instrument) or any(loader.is_curated(r) for r in stored_rules):
+        loader.report.kept_curated += 1
+        return len(stored)
     instrument.eligibility_rules.all().delete()
     for position, (kind, params, required) in enumerate(wanted):
         rule = EligibilityRule(
@@ -63,35 +109,36 @@ def _rule_rows(instrument: Instrument, specs: list[tuple[str, dict, bool]], sect
         object_repr=f"{instrument}: rules",
         action=ChangeAction.UPDATE,
         changes={"rules": [stored, wanted]},
-        via="load_instruments",
+        user=loader.user if getattr(loader.user, "is_authenticated", False) else None,
+        via=LOADER,
     )
+    loader.report.updated += 1
     return len(wanted)
 
 
 @transaction.atomic
 def catalogue_load(*, user: Any = None) -> LoadReport:
-    """Load every funder, instrument, modality and rule of the seed documents; idempotent."""
-    via = "load_instruments"
+    """Load every funder, instrument, modality, rule and helping intermediary of the seed
+    documents; idempotent, and a curator's later edits are kept."""
     report = LoadReport()
+    loader = _Loader(user=user, report=report)
+    existing_funders = {f.code: f for f in Funder.objects.all()}
     funders: dict[str, Funder] = {}
     for code, name, short, level, _successor, historical in catalogue.FUNDERS:
-        funders[code], created = _upsert(
+        funders[code] = loader.upsert(
             Funder,
             lookup={"code": code},
             values={"name": name, "short_name": short, "level": level, "is_historical": historical},
-            user=user,
-            via=via,
+            current=existing_funders.get(code),
         )
-        report.created += created
     for code, *_rest in catalogue.FUNDERS:
         successor_code = _rest[3]
         if successor_code and funders[code].successor_id != funders[successor_code].pk:
-            _upsert(
+            funders[code] = loader.upsert(
                 Funder,
                 lookup={"code": code},
                 values={"successor": funders[successor_code]},
-                user=user,
-                via=via,
+                current=funders[code],
             )
     report.funders = len(funders)
 
@@ -139,6 +186,10 @@ def catalogue_load(*, user: Any = None) -> LoadReport:
                 "rules": specs,
             }
         )
+    existing = {
+        i.slug: i
+        for i in Instrument.objects.prefetch_related("eligibility_rules", "intermediaries")
+    }
     instruments: dict[str, Instrument] = {}
     for entry in entries:
         slug = entry.pop("slug")
@@ -159,13 +210,16 @@ def catalogue_load(*, user: Any = None) -> LoadReport:
                 for key, value in entry.items()
             },
         }
-        instrument, created = _upsert(
-            Instrument, lookup={"slug": slug}, values=values, user=user, via=via
+        current = existing.get(slug)
+        instrument = loader.upsert(
+            Instrument, lookup={"slug": slug}, values=values, current=current
         )
-        report.created += created
         if continuous:
             specs = [*specs, ("open_within", {"continuous": True}, True)]
-        report.rules += _rule_rows(instrument, list(specs), entry["source_section"])
+        stored_rules = list(current.eligibility_rules.all()) if current else []
+        report.rules += _rule_rows(
+            loader, instrument, stored_rules, list(specs), entry["source_section"]
+        )
         instruments[slug] = instrument
     report.instruments = len(instruments)
 
@@ -176,6 +230,9 @@ def catalogue_load(*, user: Any = None) -> LoadReport:
         for modality, cells in columns.items():
             for slug, variant in cells:
                 listed[(slug, modality, variant)] = requirement
+    stored_modalities = {
+        (m.instrument_id, m.modality, m.variant): m for m in CollaborationModality.objects.all()
+    }
     table_slugs = {slug for (slug, _m, _v) in listed}
     for slug in sorted(table_slugs):
         for modality in Modality.values:
@@ -183,20 +240,87 @@ def catalogue_load(*, user: Any = None) -> LoadReport:
             if not keys:
                 keys = [(slug, modality, "")]
             for key in keys:
-                _upsert(
+                instrument = instruments[slug]
+                loader.upsert(
                     CollaborationModality,
-                    lookup={
-                        "instrument": instruments[slug],
-                        "modality": modality,
-                        "variant": key[2],
-                    },
+                    lookup={"instrument": instrument, "modality": modality, "variant": key[2]},
                     values={
                         "requirement": listed.get(key, Requirement.NOT_APPLICABLE),
                         "note": catalogue.MODALITY_NOTES.get((slug, modality), ""),
                         "source_section": "Tabel 1 (2.2.2.2) en Tabel 3 (bijlage 2.1)",
                     },
-                    user=user,
-                    via=via,
+                    current=stored_modalities.get((instrument.pk, modality, key[2])),
                 )
                 report.modalities += 1
+    _intermediaries_link(loader, instruments, existing)
     return report
+
+
+def _intermediary_find_or_create(
+    loader: _Loader, name: str, kind: str, region: str, website: str, description: str
+) -> Organisation | None:
+    """The organisation of that name; created (public, manual source, no contact persons) when
+    missing. One of that name that is not an intermediary is left alone and not linked."""
+    found = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
+    if found is not None:
+        return found if found.org_type == OrganisationType.INTERMEDIARY else None
+    organisation = Organisation(
+        name=name,
+        org_type=OrganisationType.INTERMEDIARY,
+        intermediary_kind=kind,
+        region=region,
+        country="BE",
+        website=website,
+        description=description,
+        visibility=Visibility.PUBLIC,
+        source=Source.MANUAL,
+    )
+    organisation.full_clean()
+    organisation.save()
+    loader.report.intermediaries_created += 1
+
+    def refresh() -> None:
+        from loket.organisations.search import search_documents_refresh
+
+        search_documents_refresh(organisation_ids=[organisation.pk])
+
+    transaction.on_commit(refresh)
+    return organisation
+
+
+def _intermediaries_link(
+    loader: _Loader, instruments: dict[str, Instrument], existing: dict[str, Instrument]
+) -> None:
+    wanted: dict[str, list[Organisation]] = defaultdict(list)
+    for name, kind, region, website, description, slugs, _source in catalogue.INTERMEDIARIES:
+        organisation = _intermediary_find_or_create(
+            loader, name, kind, region, website, description
+        )
+        if organisation is None:
+            continue
+        for slug in slugs:
+            wanted[slug].append(organisation)
+    for slug, organisations in wanted.items():
+        instrument = instruments[slug]
+        before = (
+            {o.pk for o in existing[slug].intermediaries.all()}
+            if slug in existing
+            else set(instrument.intermediaries.values_list("pk", flat=True))
+        )
+        missing = [o for o in organisations if o.pk not in before]
+        if not missing:
+            continue
+        if loader.is_curated(instrument):
+            loader.report.kept_curated += 1
+            continue
+        instrument.intermediaries.add(*missing)
+        loader.report.intermediary_links += len(missing)
+        ChangeLog.objects.create(
+            model=Instrument._meta.label,
+            object_id=str(instrument.pk),
+            object_repr=str(instrument)[:300],
+            action=ChangeAction.UPDATE,
+            changes={"intermediaries": [sorted(before), sorted(before | {o.pk for o in missing})]},
+            user=loader.user if getattr(loader.user, "is_authenticated", False) else None,
+            via=LOADER,
+        )

@@ -10,5 +10,8 @@ class Command(BaseCommand):
         report = catalogue_load()
         self.stdout.write(
             f"{report.funders} funders, {report.instruments} instruments, "
-            f"{report.modalities} modality values, {report.rules} rules; {report.created} new."
+            f"{report.modalities} modality values, {report.rules} rules; {report.created} new, "
+            f"{report.updated} updated, {report.kept_curated} kept as curators edited them; "
+            f"{report.intermediaries_created} intermediaries created, "
+            f"{report.intermediary_links} intermediary links added."
         )
