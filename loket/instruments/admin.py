@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from loket.instruments.forms import EligibilityRuleAdminForm, InstrumentAdminForm
 from loket.instruments.models import (
     BurdenReport,
     CallTopic,
@@ -14,7 +15,8 @@ from loket.instruments.services import _snapshot, change_record
 
 
 class ChangeLoggedAdmin(admin.ModelAdmin):
-    """Every curator edit in the admin lands in the ChangeLog with who and when."""
+    """Every curator edit in the admin lands in the ChangeLog with who and when: the object,
+    its inline rows (modalities, rules) and its many-to-many links (intermediaries)."""
 
     def save_model(self, request, obj, form, change):
         before = _snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
@@ -34,6 +36,61 @@ class ChangeLoggedAdmin(admin.ModelAdmin):
             obj=obj, action=ChangeAction.DELETE, before=before, user=request.user, via="admin"
         )
 
+    def _links(self, obj) -> dict[str, list[int]]:
+        return {
+            field.name: sorted(getattr(obj, field.name).values_list("pk", flat=True))
+            for field in obj._meta.many_to_many
+        }
+
+    def save_related(self, request, form, formsets, change):
+        before = self._links(form.instance) if change else {}
+        super().save_related(request, form, formsets, change)
+        after = self._links(form.instance)
+        changes = {
+            name: [before.get(name, []), pks]
+            for name, pks in after.items()
+            if pks != before.get(name, [])
+        }
+        if changes:
+            ChangeLog.objects.create(
+                model=form.instance._meta.label,
+                object_id=str(form.instance.pk),
+                object_repr=str(form.instance)[:300],
+                action=ChangeAction.UPDATE,
+                changes=changes,
+                user=request.user,
+                via="admin",
+            )
+
+    def save_formset(self, request, form, formset, change):
+        instances = [f.instance for f in formset.forms if f.instance.pk]
+        stored = {
+            o.pk: _snapshot(o)
+            for o in formset.model.objects.filter(pk__in=[i.pk for i in instances])
+        }
+        ids = {id(i): i.pk for i in instances}
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            change_record(obj=obj, action=ChangeAction.CREATE, user=request.user, via="admin")
+        for obj, _fields in formset.changed_objects:
+            change_record(
+                obj=obj,
+                action=ChangeAction.UPDATE,
+                before=stored.get(obj.pk),
+                user=request.user,
+                via="admin",
+            )
+        for obj in formset.deleted_objects:
+            pk = ids.get(id(obj))
+            change_record(
+                obj=obj,
+                action=ChangeAction.DELETE,
+                before=stored.get(pk),
+                user=request.user,
+                via="admin",
+                object_id=pk,
+            )
+
 
 class ModalityInline(admin.TabularInline):
     model = CollaborationModality
@@ -42,11 +99,13 @@ class ModalityInline(admin.TabularInline):
 
 class RuleInline(admin.TabularInline):
     model = EligibilityRule
+    form = EligibilityRuleAdminForm
     extra = 0
 
 
 @admin.register(Instrument)
 class InstrumentAdmin(ChangeLoggedAdmin):
+    form = InstrumentAdminForm
     list_display = ["name", "funder", "level", "category", "is_historical"]
     list_filter = ["level", "category", "is_historical", "funder"]
     search_fields = ["name", "short_name", "slug"]

@@ -1,7 +1,15 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from loket.instruments.models import BurdenReport, Instrument, Stage
+from loket.instruments import rules
+from loket.instruments.models import (
+    BurdenReport,
+    EligibilityRule,
+    Instrument,
+    Stage,
+    TargetGroup,
+)
 from loket.organisations.models import OrganisationType, Region, SizeClass
 
 PARTNER_ROWS = 4
@@ -142,3 +150,45 @@ class CsvUploadForm(forms.Form):
         return self.cleaned_data.get("table") or "instruments"
 
     file = forms.FileField(label=_("CSV file"))
+
+
+def _rendered(messages) -> list[str]:
+    return [m.render(gettext) for m in messages]
+
+
+class InstrumentAdminForm(forms.ModelForm):
+    """Curator edits are checked like the CSV import: known target groups, sound call windows."""
+
+    class Meta:
+        model = Instrument
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field of the catalogue
+
+    def clean_target_groups(self):
+        groups = self.cleaned_data.get("target_groups") or []
+        unknown = [g for g in groups if g not in TargetGroup.values]
+        if not isinstance(groups, list) or unknown:
+            raise forms.ValidationError(
+                _("Unknown target groups: %(values)s.") % {"values": ", ".join(map(str, unknown))}
+            )
+        return groups
+
+    def clean_call_windows(self):
+        windows = self.cleaned_data.get("call_windows") or []
+        problems = _rendered(rules.windows_problems(windows))
+        if problems:
+            raise forms.ValidationError(problems)
+        return windows
+
+
+class EligibilityRuleAdminForm(forms.ModelForm):
+    class Meta:
+        model = EligibilityRule
+        fields = "__all__"  # noqa: DJ007 - the admin inline edits every field of a rule
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind"):
+            problems = _rendered(rules.params_problems(data["kind"], data.get("params") or {}))
+            if problems:
+                self.add_error("params", problems)
+        return data

@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Iterable
 
-from loket.instruments.models import CallTopic
+from loket.instruments.selectors import Deadline
 
 
 def _escape(text: str) -> str:
@@ -30,28 +30,26 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def calendar_ics(*, topics: Iterable[CallTopic], site_url: str, now: datetime.datetime) -> str:
+def calendar_ics(*, deadlines: Iterable[Deadline], site_url: str, now: datetime.datetime) -> str:
     stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        "PRODID:-//Loket//EU call deadlines//NL",
+        "PRODID:-//Loket//Support deadlines//NL",
         "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Loket EU call deadlines",
+        "X-WR-CALNAME:Loket deadlines",
     ]
-    for topic in topics:
-        if topic.deadline is None:
-            continue
-        day = topic.deadline
+    for deadline in deadlines:
+        day = deadline.date
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{_escape(topic.topic_id)}@loket",
+            f"UID:{_escape(deadline.uid)}@loket",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
             f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape('Deadline: ' + topic.title)}",
-            f"DESCRIPTION:{_escape(topic.topic_id + ' - ' + topic.programme)}",
-            f"URL:{site_url.rstrip('/')}/instruments/calls/{topic.topic_id}/",
+            f"SUMMARY:{_escape('Deadline: ' + deadline.title)}",
+            f"DESCRIPTION:{_escape(deadline.uid + ' - ' + deadline.source)}",
+            f"URL:{site_url.rstrip('/')}{deadline.url}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from loket.instruments import catalogue
@@ -158,10 +160,49 @@ def call_get(*, topic_id: str) -> CallTopic:
     return topic
 
 
-def call_calendar(*, today: datetime.date) -> list[tuple[str, list[CallTopic]]]:
-    months: dict[str, list[CallTopic]] = defaultdict(list)
-    for topic in call_list(today=today).exclude(deadline=None).order_by("deadline"):
-        months[topic.deadline.strftime("%Y-%m")].append(topic)
+@dataclass(frozen=True)
+class Deadline:
+    """One closing date in the calendar: an EU call topic or a call window of an instrument."""
+
+    date: datetime.date
+    title: str
+    url: str
+    source: str
+    uid: str
+
+
+def deadlines_upcoming(*, today: datetime.date) -> list[Deadline]:
+    """EU call topic deadlines and the instruments' own call windows, soonest first; two queries
+    whatever the number of rows."""
+    deadlines = [
+        Deadline(
+            date=topic.deadline,
+            title=topic.title,
+            url=reverse("instruments:call-detail", args=[topic.topic_id]),
+            source=topic.programme,
+            uid=topic.topic_id,
+        )
+        for topic in call_list(today=today).exclude(deadline=None)
+    ]
+    for instrument in Instrument.objects.current().select_related("funder").order_by("slug"):
+        for number, window in enumerate(call_windows(instrument=instrument)):
+            if window["closes"] >= today:
+                deadlines.append(
+                    Deadline(
+                        date=window["closes"],
+                        title=f"{instrument.name}: {window['label']}".rstrip(": "),
+                        url=reverse("instruments:instrument-detail", args=[instrument.slug]),
+                        source=str(instrument.funder),
+                        uid=f"{instrument.slug}-{window['closes']:%Y%m%d}-{number}",
+                    )
+                )
+    return sorted(deadlines, key=lambda d: (d.date, d.title))
+
+
+def call_calendar(*, today: datetime.date) -> list[tuple[str, list[Deadline]]]:
+    months: dict[str, list[Deadline]] = defaultdict(list)
+    for deadline in deadlines_upcoming(today=today):
+        months[deadline.date.strftime("%Y-%m")].append(deadline)
     return sorted(months.items())
 
 

@@ -189,9 +189,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def calendar_feed(request: HttpRequest) -> HttpResponse:
-    """Access: public. iCalendar feed of upcoming deadlines."""
+    """Access: public. iCalendar feed of upcoming deadlines (EU calls and instrument windows)."""
     body = calendar_ics(
-        topics=selectors.call_list(today=timezone.localdate()).exclude(deadline=None),
+        deadlines=selectors.deadlines_upcoming(today=timezone.localdate()),
         site_url=settings.SITE_URL,
         now=timezone.now(),
     )

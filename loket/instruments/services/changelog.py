@@ -41,8 +41,10 @@ def change_record(
     before: dict[str, Any] | None = None,
     user: Any = None,
     via: str = "",
+    object_id: Any = None,
 ) -> ChangeLog | None:
-    """Write one ChangeLog row; for an update only when a field really changed."""
+    """Write one ChangeLog row; for an update only when a field really changed. A deleted
+    object has lost its pk, so the caller passes `object_id` (else before["id"] is used)."""
     after = _snapshot(obj) if action != ChangeAction.DELETE else {}
     if action == ChangeAction.UPDATE:
         changes = {
@@ -58,7 +60,7 @@ def change_record(
         changes = {key: [value, None] for key, value in (before or {}).items()}
     return ChangeLog.objects.create(
         model=obj._meta.label,
-        object_id=str(obj.pk),
+        object_id=str(object_id if object_id is not None else (obj.pk or (before or {}).get("id"))),
         object_repr=str(obj)[:300],
         action=action,
         changes=changes,

@@ -149,3 +149,22 @@ def test_real_bootstrap_second_run_is_quick_and_changes_nothing(settings):
     assert ChangeLog.objects.count() == log
     print(f"second bootstrap run: {elapsed:.2f} s")
     assert elapsed < 2.0, elapsed
+
+
+@pytest.mark.django_db
+def test_instrument_windows_in_calendar_and_ical(client, cora):
+    catalogue_load()
+    report = catalogue_csv_import(
+        table="instruments",
+        data=(
+            b"slug,call_windows\n"
+            b'icon,"[{""label"": ""Oproep 2099"", ""opens"": ""2099-01-15"", ""closes"": ""2099-03-31""}]"\n'
+        ),
+        user=cora,
+    )
+    assert report.errors == []
+    html = client.get("/instruments/calls/calendar/").content.decode()
+    assert "ICON-projecten: Oproep 2099" in html and "/instruments/icon/" in html
+    assert "Pilootoproep" not in html  # the 2013 window has closed
+    ics = client.get("/instruments/calls/deadlines.ics").content.decode()
+    assert "DTSTART;VALUE=DATE:20990331" in ics and "UID:icon-20990331-0@loket" in ics

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from loket.instruments.models import ChangeLog, CollaborationModality, EligibilityRule, Instrument
 from loket.instruments.services import catalogue_csv_import, catalogue_load
+from loket.organisations.models import Organisation
 
 
 @pytest.fixture
@@ -179,3 +180,99 @@ def test_semicolon_separated_file_from_a_dutch_spreadsheet(catalogue, cora):
         user=cora,
     )
     assert report.errors == [] and report.updated == 1
+
+
+def _admin_data(instrument):
+    import json
+
+    from django.forms.models import model_to_dict
+
+    data = {}
+    for key, value in model_to_dict(instrument).items():
+        if key in {"intermediaries", "id"} or value is None:
+            continue
+        if isinstance(value, list | dict):
+            value = json.dumps(value)
+        if isinstance(value, bool):
+            if not value:
+                continue
+            value = "on"
+        data[key] = value
+    data["spillover_counts"] = {None: "unknown", True: "true", False: "false"}[
+        instrument.spillover_counts
+    ]
+    data["intermediaries"] = [o.pk for o in instrument.intermediaries.all()]
+    inlines = {
+        "modalities": (
+            instrument.modalities.all(),
+            ["modality", "requirement", "variant", "note", "source_section"],
+        ),
+        "eligibility_rules": (
+            instrument.eligibility_rules.all(),
+            ["kind", "params", "is_required", "note", "position", "source_section"],
+        ),
+    }
+    for prefix, (rows, fields) in inlines.items():
+        rows = list(rows)
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": len(rows),
+                f"{prefix}-INITIAL_FORMS": len(rows),
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
+        for n, row in enumerate(rows):
+            data[f"{prefix}-{n}-id"] = row.pk
+            data[f"{prefix}-{n}-instrument"] = instrument.pk
+            for name in fields:
+                value = getattr(row, name)
+                if isinstance(value, dict):
+                    value = json.dumps(value)
+                if value is True:
+                    value = "on"
+                if value is not False:
+                    data[f"{prefix}-{n}-{name}"] = value
+    return data
+
+
+def test_admin_inline_and_link_edits_are_versioned(catalogue, client_for, cora):
+    cora.is_superuser = True
+    cora.save()
+    client = client_for(cora)
+    icon = Instrument.objects.get(slug="icon")
+    url = f"/admin/instruments/instrument/{icon.pk}/change/"
+    assert client.get(url).status_code == 200
+    data = _admin_data(icon)
+    rules = list(icon.eligibility_rules.all())
+    data["eligibility_rules-0-params"] = '{"min_companies": 3}'
+    data["eligibility_rules-1-DELETE"] = "on"
+    modality = icon.modalities.all()[0]
+    data["modalities-0-requirement"] = "encouraged"
+    helper = Organisation.objects.filter(name="TUA West").get()
+    data["intermediaries"] = [*data["intermediaries"], helper.pk]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    logs = ChangeLog.objects.filter(via="admin", user=cora)
+    rule_update = logs.get(model="instruments.EligibilityRule", action="update")
+    assert rule_update.changes["params"] == [{"min_companies": 2}, {"min_companies": 3}]
+    deleted = logs.get(model="instruments.EligibilityRule", action="delete")
+    assert deleted.object_id == str(rules[1].pk)
+    assert logs.get(model="instruments.CollaborationModality").object_id == str(modality.pk)
+    link = logs.get(model="instruments.Instrument", changes__has_key="intermediaries")
+    assert helper.pk in link.changes["intermediaries"][1]
+
+
+def test_admin_refuses_malformed_rules_and_windows(catalogue, client_for, cora):
+    cora.is_superuser = True
+    cora.save()
+    icon = Instrument.objects.get(slug="icon")
+    data = _admin_data(icon)
+    data["eligibility_rules-0-params"] = '{"min_companies": "many"}'
+    data["call_windows"] = '[{"closes": "someday"}]'
+    response = client_for(cora).post(f"/admin/instruments/instrument/{icon.pk}/change/", data)
+    assert response.status_code == 200
+    assert EligibilityRule.objects.get(pk=icon.eligibility_rules.first().pk).params == {
+        "min_companies": 2
+    }
+    assert ChangeLog.objects.filter(via="admin").count() == 0

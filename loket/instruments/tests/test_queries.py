@@ -17,7 +17,7 @@ PAGES = {
     "/instruments/?level=flemish&target_group=small&historical=1": 3,
     "/instruments/calls/": 5,
     "/instruments/calls/?q=topic&programme=Horizon+Europe": 5,
-    "/instruments/calls/calendar/": 3,
+    "/instruments/calls/calendar/": 4,
     "/instruments/transparency/": 5,
     "/instruments/transparency/rows/?dimension=org_type&value=PRC": 4,
     "/instruments/burden/": 8,
