@@ -116,9 +116,23 @@ class WizardForm(forms.Form):
 
 
 class BurdenReportForm(forms.ModelForm):
+    """An application's burden, for one of the reporter's own organisations."""
+
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
     instrument = forms.ModelChoiceField(
         queryset=Instrument.objects.order_by("name"), label=_("Instrument")
     )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.single = organisations[0] if len(organisations) == 1 else None
+        if self.single is not None:
+            self.fields["organisation"].initial = self.single.pk
+            self.fields["organisation"].required = False
+
+    def clean_organisation(self):
+        return self.cleaned_data.get("organisation") or self.single
 
     class Meta:
         model = BurdenReport

@@ -19,7 +19,7 @@ from loket.instruments.forms import BurdenReportForm, CsvUploadForm, WizardForm
 from loket.instruments.ical import calendar_ics
 from loket.instruments.models import Category, ChangeLog, Level, Modality, TargetGroup
 from loket.lib.errors import ApplicationError
-from loket.organisations.models import Membership
+from loket.organisations.models import Organisation
 
 
 def _staff_or_404(request: HttpRequest) -> None:
@@ -369,19 +369,24 @@ def burden(request: HttpRequest) -> HttpResponse:
     """Access: public summary; signed-in members of an organisation may report; each sees only
     their own organisations' reports."""
     form = None
-    memberships = []
-    if request.user.is_authenticated:
-        memberships = list(
-            Membership.objects.filter(user=request.user).select_related("organisation")
-        )
-    if memberships:
-        form = BurdenReportForm(request.POST or None)
+    organisations = (
+        Organisation.objects.filter(memberships__user=request.user).order_by("name")
+        if request.user.is_authenticated
+        else Organisation.objects.none()
+    )
+    if organisations:
+        form = BurdenReportForm(request.POST or None, organisations=organisations)
         if request.method == "POST" and form.is_valid():
-            services.burden_report_create(
-                user=request.user, organisation=memberships[0].organisation, **form.cleaned_data
-            )
-            messages.success(request, _("Thank you: your report was recorded."))
-            return redirect("instruments:burden")
+            data = dict(form.cleaned_data)
+            try:
+                services.burden_report_create(
+                    user=request.user, organisation=data.pop("organisation"), **data
+                )
+            except ApplicationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Thank you: your report was recorded."))
+                return redirect("instruments:burden")
     elif request.method == "POST":
         raise Http404
     return render(

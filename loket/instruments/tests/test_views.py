@@ -205,3 +205,28 @@ def test_api_lists_catalogue_and_calls(catalogue, client):
     assert client.get("/api/v1/instruments/calls").status_code == 200
     assert client.get("/api/v1/instruments/sbo").json()["funder"] == "iwt"
     assert client.get("/api/v1/instruments/nope").status_code == 404
+
+
+def test_burden_report_for_a_chosen_own_organisation_only(catalogue, client_for, anna, org_b):
+    from loket.organisations.models import Membership
+
+    Membership.objects.create(user=anna, organisation=org_b, role="member")
+    instrument = Instrument.objects.get(slug="kmo-portefeuille")
+    report = {
+        "instrument": instrument.pk,
+        "role": "intermediary",
+        "applied_on": "2025-05-01",
+        "hours_spent": "3",
+        "documents": "1",
+    }
+    response = client_for(anna).post("/instruments/burden/", {**report, "organisation": org_b.pk})
+    assert response.status_code == 302
+    assert BurdenReport.objects.get().organisation == org_b
+    from loket.organisations.models import Organisation
+
+    stranger = Organisation.objects.create(name="Stranger", org_type="company")
+    response = client_for(anna).post(
+        "/instruments/burden/", {**report, "organisation": stranger.pk}
+    )
+    assert response.status_code == 200  # a form error, nothing stored
+    assert BurdenReport.objects.count() == 1
