@@ -709,3 +709,63 @@ def params_problems(kind: str, params: Any) -> list[Message]:
     if kind == "min_companies" and _type_ok(_NUMBER, share) and share > 100:
         problems.append(Message(gettext_noop("max_cost_share is a percentage (0 to 100).")))
     return problems
+
+
+def describe(kind: str, params: dict[str, Any]) -> Message:
+    """A rule in plain words, without answers (for the instrument page)."""
+    labels = {
+        "org_type_in": gettext_noop("organisation type"),
+        "size_class_in": gettext_noop("size class"),
+        "region_in": gettext_noop("region"),
+        "stage_in": gettext_noop("stage"),
+    }
+    if kind in labels:
+        return Message(
+            gettext_noop("The %(what)s is one of: %(allowed)s."),
+            {"what": Message(labels[kind]), "allowed": ", ".join(_values(params))},
+        )
+    if kind == "budget_range":
+        return Message(
+            gettext_noop("Project budget from %(min)s to %(max)s EUR."),
+            {"min": params.get("min", 0), "max": params.get("max", "∞")},
+        )
+    if kind == "theme_keywords":
+        return Message(
+            gettext_noop("Focus: %(keywords)s."),
+            {"keywords": ", ".join(params.get("keywords", []))},
+        )
+    if kind == "min_entities_countries":
+        return Message(
+            gettext_noop(
+                "At least %(min_entities)s independent entities from %(min_countries)s different "
+                "eligible countries."
+            ),
+            {
+                "min_entities": params.get("min_entities", 3),
+                "min_countries": params.get("min_countries", 3),
+            },
+        )
+    if kind == "min_companies":
+        return Message(
+            gettext_noop(
+                "At least %(n)s independent companies%(sme)s; none bears more than %(share)s%% of "
+                "the costs."
+            ),
+            {
+                "n": params.get("min_companies", 2),
+                "sme": Message(gettext_noop(", including an SME"))
+                if params.get("require_sme")
+                else "",
+                "share": params.get("max_cost_share", 100),
+            },
+        )
+    if kind == "min_partners":
+        return Message(
+            gettext_noop("At least %(n)s partner(s) of type: %(types)s."),
+            {"n": params.get("min", 1), "types": ", ".join(params.get("org_types", [])) or "-"},
+        )
+    if kind == "open_within":
+        if params.get("continuous") or not params.get("windows"):
+            return Message(gettext_noop("You can apply at any time."))
+        return Message(gettext_noop("Apply within a call window."))
+    return Message(gettext_noop("Unknown rule kind %(kind)s; ask a curator."), {"kind": kind})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from loket.instruments import selectors, services, transparency
+from loket.instruments import rules, selectors, services, transparency
 from loket.instruments.exports import FORMATS, table_response, xlsx_response
 from loket.instruments.forms import BurdenReportForm, CsvUploadForm, WizardForm
 from loket.instruments.ical import calendar_ics
@@ -95,6 +95,10 @@ def instrument_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 for g in instrument.target_groups or []
             ],
             "today": today,
+            "conditions": [
+                (rule, rules.describe(rule.kind, rule.params or {}).render(_))
+                for rule in instrument.eligibility_rules.all()
+            ],
         },
     )
 

@@ -114,6 +114,7 @@ def test_call_windows_from_the_seed_and_continuous_otherwise(client):
     assert "Pilootoproep VIS-trajecten" in html and "(closed)" in html
     html = client.get("/instruments/tetra/", headers={"accept-language": "en"}).content.decode()
     assert "Continuous or not published: see the funder." in html
+    assert "At least 2 partner(s) of type: company, startup." in html
     html = client.get("/instruments/kenniswijzer/", headers={"accept-language": "en"}).content
     assert b"POM West-Vlaanderen" in html and b"TUA West" in html
 

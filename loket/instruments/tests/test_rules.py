@@ -165,3 +165,17 @@ def test_rank_puts_eligible_first_with_reasons():
     assert [e.key for e in ranked] == ["kmo", "he"]
     assert ranked[0].eligible and not ranked[1].eligible
     assert ranked[1].failed[0].suggestion is not None
+
+
+def test_describe_every_kind_in_plain_words():
+    from loket.instruments.rules import PARAMS, describe
+
+    texts = {kind: describe(kind, {}).render() for kind in PARAMS}
+    assert all(texts.values()) and "Unknown" not in " ".join(texts.values())
+    text = describe(
+        "min_companies", {"min_companies": 2, "require_sme": True, "max_cost_share": 70}
+    ).render()
+    assert text == (
+        "At least 2 independent companies, including an SME; none bears more than 70% of the costs."
+    )
+    assert describe("teleport", {}).render() == "Unknown rule kind teleport; ask a curator."
