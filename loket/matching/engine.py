@@ -16,11 +16,13 @@ import numpy as np
 
 from loket.matching.encoders import Encoder
 from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
-from loket.matching.scoring import BM25Index, CollaborationGraph, TypeAffinity
+from loket.matching.scoring import BM25Index, CollaborationGraph, PassageIndex, TypeAffinity
 from loket.matching.vectors import VectorSearch
 
 # How many candidates each signal contributes to the fused pool; R@50 needs well over 50.
 POOL = 200
+# How many of the most similar passages vote for their organisations.
+VOTE_K = 100
 METHODS = ("popularity", "bm25", "past_partners", "dense", "rrf", "hybrid")
 
 RESEARCH_TYPES = {"knowledge_institution", "research_centre"}
@@ -41,6 +43,11 @@ class Corpus:
     size_classes: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     position: dict[str, int] = field(default_factory=dict)
+    # Optional signals (absent: their features are constant and do not change the ranking).
+    passages: PassageIndex | None = None  # passage vectors and who took part in each
+    passage_lexical: BM25Index | None = None  # BM25 over the same passages
+    country_affinity: TypeAffinity | None = None  # log P(partner country | seeker country)
+    recent_activity: np.ndarray | None = None  # projects in the last RECENCY_HALF_LIFE years
 
     def __post_init__(self) -> None:
         if not self.position:
@@ -49,6 +56,8 @@ class Corpus:
         self.regions = self.regions or [""] * n
         self.size_classes = self.size_classes or [""] * n
         self.sectors = self.sectors or [""] * n
+        if self.recent_activity is None:
+            self.recent_activity = np.zeros(n, dtype=np.float32)
         self._by_activity = np.argsort(-self.activity, kind="stable")
 
 
@@ -93,6 +102,22 @@ class MatchRequest:
     complementary: bool = False
     top: int = 10
     method: str = "hybrid"
+    include: list[int] = field(default_factory=list)  # positions always scored (hybrid)
+
+
+@dataclass
+class Signals:
+    """Everything one query computes once, shared by the pool, the features and the evidence."""
+
+    query_vec: np.ndarray | None = None
+    lexical: np.ndarray | None = None
+    past: Counter[str] = field(default_factory=Counter)
+    recent: dict[str, float] = field(default_factory=dict)
+    reach: Counter[str] = field(default_factory=Counter)
+    via: dict[str, str] = field(default_factory=dict)
+    passage_sims: np.ndarray | None = None
+    vote: dict[int, float] = field(default_factory=dict)
+    lexical_vote: dict[int, float] = field(default_factory=dict)
 
 
 class Matcher:
@@ -102,6 +127,18 @@ class Matcher:
         self.corpus = corpus
         self.encoder = encoder
         self.fusion = fusion
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+
+    def _query_vec(self, text: str) -> np.ndarray:
+        """The need's vector, encoded once per matcher (candidates and ranking share it)."""
+        if ("dense", text) not in self._memo:
+            self._memo["dense", text] = self.encoder.encode_queries([text])[0]
+        return self._memo["dense", text]
+
+    def _lexical(self, text: str) -> np.ndarray:
+        if ("lexical", text) not in self._memo:
+            self._memo["lexical", text] = self.corpus.lexical.scores(text)
+        return self._memo["lexical", text]
 
     # -- candidates -------------------------------------------------------------------------
     def _admissible(self, request: MatchRequest, seeker_pos: int | None):
@@ -144,12 +181,16 @@ class Matcher:
         past = graph.past_partners(seeker)
         reach, _via = graph.partners_of_partners(seeker)
         found.update(corpus.position[k] for k in list(past) + list(reach) if k in corpus.position)
+        found.update(request.include)
         if request.text:
-            found.update(self._top(corpus.lexical.scores(request.text), ok, POOL * 2))
+            found.update(self._top(self._lexical(request.text), ok, POOL * 2))
+            query_vec = self._query_vec(request.text)
             if len(corpus.dense):
-                query_vec = self.encoder.encode_queries([request.text])[0]
                 positions, _s = corpus.dense.search(query_vec, min(len(corpus.dense), POOL * 4))
                 found.update(int(i) for i in positions)
+            signals = self.signals(request, None, graph, query_vec, None, past)
+            for vote in (signals.vote, signals.lexical_vote):
+                found.update(sorted(vote, key=lambda i: -vote[i])[: POOL * 2])
         added = 0
         for i in corpus._by_activity:
             if added >= POOL * 2:
@@ -189,7 +230,7 @@ class Matcher:
             out = [Evidence(i, float(past[corpus.keys[i]])) for i in past_list if ok(i)]
             return self._finish(out[:want], request, seeker_pos)
 
-        lexical = corpus.lexical.scores(request.text) if request.text else None
+        lexical = self._lexical(request.text) if request.text else None
         if method == "bm25":
             if lexical is None:
                 return []
@@ -199,7 +240,7 @@ class Matcher:
             ]
             return self._finish(out, request, seeker_pos)
 
-        query_vec = self.encoder.encode_queries([request.text])[0] if request.text else None
+        query_vec = self._query_vec(request.text) if request.text else None
         dense_top: list[int] = []
         if query_vec is not None and len(corpus.dense):
             # Ask the index for more than needed: filters and visibility remove some.
@@ -218,7 +259,8 @@ class Matcher:
             ]
             return self._finish(out[:want], request, seeker_pos)
 
-        reach, via = graph.partners_of_partners(seeker)
+        signals = self.signals(request, seeker, graph, query_vec, lexical, past)
+        reach, via = signals.reach, signals.via
         lexical_top = self._top(lexical, ok, POOL) if lexical is not None else []
         reach_top = sorted(
             (corpus.position[k] for k in reach if k in corpus.position),
@@ -226,20 +268,15 @@ class Matcher:
         )
         reach_top = [i for i in reach_top if ok(i)][:POOL]
         past_top = [i for i in past_list if ok(i)][:POOL]
-        popular_top = []
-        for i in corpus._by_activity:
-            if ok(int(i)):
-                popular_top.append(int(i))
-                if len(popular_top) >= POOL // 4:
-                    break
 
         if method == "rrf" or self.fusion is None:
             fused = reciprocal_rank_fusion([dense_top, lexical_top, past_top, reach_top])
             pool = sorted(fused, key=lambda i: -fused[i])
             scores = np.asarray([fused[i] for i in pool])
         else:
-            pool = list(dict.fromkeys(dense_top + lexical_top + past_top + reach_top + popular_top))
-            matrix = self.features(pool, request, query_vec, lexical, past, reach, seeker_pos)
+            include = [i for i in request.include if ok(i)]
+            pool = self.pool(ok, signals, [dense_top, lexical_top, past_top, reach_top, include])
+            matrix = self.features(pool, signals, seeker_pos)
             scores = self.fusion.score(matrix)
             order = np.argsort(-scores, kind="stable")
             pool = [pool[i] for i in order]
@@ -267,36 +304,110 @@ class Matcher:
             )
         return self._finish(out, request, seeker_pos, query_vec)
 
-    def features(
+    def signals(
         self,
-        pool: list[int],
         request: MatchRequest,
+        seeker: str | None,
+        graph: CollaborationGraph,
         query_vec: np.ndarray | None,
         lexical: np.ndarray | None,
         past: Counter[str],
-        reach: Counter[str],
-        seeker_pos: int | None,
-    ) -> np.ndarray:
+    ) -> Signals:
+        corpus = self.corpus
+        reach, via = graph.partners_of_partners(seeker)
+        signals = Signals(
+            query_vec=query_vec,
+            lexical=lexical,
+            past=past,
+            recent=graph.recent_partners(seeker),
+            reach=reach,
+            via=via,
+        )
+        if corpus.passages is not None and query_vec is not None and len(corpus.passages):
+            key = ("passages", request.text)
+            if key not in self._memo:
+                self._memo[key] = corpus.passages.passage_scores(query_vec)
+            signals.passage_sims = self._memo[key]
+            signals.vote = corpus.passages.vote(signals.passage_sims, VOTE_K)
+            if corpus.passage_lexical is not None and request.text:
+                key = ("passage_lexical", request.text)
+                if key not in self._memo:
+                    self._memo[key] = corpus.passage_lexical.scores(request.text)
+                scores = self._memo[key]
+                top = float(scores.max()) if len(scores) else 0.0
+                if top > 0:
+                    signals.lexical_vote = corpus.passages.vote(scores / top, VOTE_K)
+        return signals
+
+    def pool(self, ok, signals: Signals, rankings: list[list[int]]) -> list[int]:
+        """Every signal's best candidates, in a stable order."""
+        corpus = self.corpus
+        popular_top = []
+        for i in corpus._by_activity:
+            if ok(int(i)):
+                popular_top.append(int(i))
+                if len(popular_top) >= POOL // 4:
+                    break
+        votes = [
+            [i for i in sorted(vote, key=lambda i: -vote[i]) if ok(i)][:POOL]
+            for vote in (signals.vote, signals.lexical_vote)
+        ]
+        return list(
+            dict.fromkeys([i for ranking in [*rankings, popular_top, *votes] for i in ranking])
+        )
+
+    def features(self, pool: list[int], signals: Signals, seeker_pos: int | None) -> np.ndarray:
+        """One row per candidate, one column per name in FEATURES."""
         corpus = self.corpus
         positions = np.asarray(pool, dtype=np.int64)
         matrix = np.zeros((len(pool), len(FEATURES)))
-        if query_vec is not None and len(pool):
-            matrix[:, 0] = corpus.dense.similarity(query_vec, positions)
-        if lexical is not None and len(pool):
-            top = float(lexical.max()) or 1.0
-            matrix[:, 1] = lexical[positions] / top
+        if not len(pool):
+            return matrix
+        column = {name: j for j, name in enumerate(FEATURES)}
+        if signals.query_vec is not None:
+            matrix[:, column["dense"]] = corpus.dense.similarity(signals.query_vec, positions)
+        if signals.lexical is not None:
+            top = float(signals.lexical.max()) or 1.0
+            matrix[:, column["lexical"]] = signals.lexical[positions] / top
+        if signals.passage_sims is not None and corpus.passages is not None:
+            matrix[:, column["passage_max"]] = corpus.passages.org_max(
+                signals.passage_sims, positions
+            )
         seeker_type = corpus.types[seeker_pos] if seeker_pos is not None else ""
         seeker_country = corpus.countries[seeker_pos] if seeker_pos is not None else ""
+        countries = corpus.country_affinity
         for row, i in enumerate(pool):
             key = corpus.keys[i]
-            matrix[row, 2] = math.log1p(past.get(key, 0))
-            matrix[row, 3] = math.log1p(reach.get(key, 0))
-            matrix[row, 4] = math.log1p(float(corpus.activity[i]))
-            matrix[row, 5] = (
+            matrix[row, column["past_partner"]] = math.log1p(signals.past.get(key, 0))
+            matrix[row, column["partner_of_partner"]] = math.log1p(signals.reach.get(key, 0))
+            matrix[row, column["activity"]] = math.log1p(float(corpus.activity[i]))
+            matrix[row, column["type_affinity"]] = (
                 corpus.affinity.score(seeker_type, corpus.types[i]) if seeker_type else 0.0
             )
-            matrix[row, 6] = float(bool(seeker_country) and corpus.countries[i] == seeker_country)
+            matrix[row, column["same_country"]] = float(
+                bool(seeker_country) and corpus.countries[i] == seeker_country
+            )
+            matrix[row, column["passage_vote"]] = math.log1p(signals.vote.get(i, 0.0))
+            matrix[row, column["lexical_vote"]] = math.log1p(signals.lexical_vote.get(i, 0.0))
+            matrix[row, column["recent_partner"]] = math.log1p(signals.recent.get(key, 0.0))
+            matrix[row, column["country_affinity"]] = (
+                countries.score(seeker_country, corpus.countries[i])
+                if countries is not None and seeker_country
+                else 0.0
+            )
+            matrix[row, column["recent_activity"]] = math.log1p(
+                float(corpus.recent_activity[i])  # type: ignore[index]
+            )
         return matrix
+
+    def pool_features(self, request: MatchRequest) -> tuple[list[int], np.ndarray]:
+        """The hybrid's candidate pool and its feature matrix, through the very path `rank`
+        takes (for fitting and comparing fusions)."""
+        recorder = _FeatureRecorder()
+        ranked = Matcher(self.corpus, self.encoder, recorder).rank(  # type: ignore[arg-type]
+            replace(request, method="hybrid", top=10**9, complementary=False)
+        )
+        return [e.position for e in ranked], recorder.matrix
 
     # -- complementarity --------------------------------------------------------------------
     def _finish(
@@ -308,7 +419,7 @@ class Matcher:
     ) -> list[Evidence]:
         if request.complementary and seeker_pos is not None and out:
             if query_vec is None and request.text:
-                query_vec = self.encoder.encode_queries([request.text])[0]
+                query_vec = self._query_vec(request.text)
             self._mark_competitors(out, seeker_pos, query_vec)
             # Stable partition: complementary partners first, competitors after, each in order.
             out = [e for e in out if not e.competitor] + [e for e in out if e.competitor]
@@ -333,6 +444,16 @@ class Matcher:
             sector = corpus.sectors[e.position][:2]
             same_sector = not seeker_sector or not sector or sector == seeker_sector
             e.competitor = bool(corpus.types[e.position] == seeker_type and same_sector and s > n)
+
+
+class _FeatureRecorder:
+    """A fusion stand-in that keeps the matrix and leaves the pool in its order."""
+
+    matrix: np.ndarray = np.zeros((0, len(FEATURES)))
+
+    def score(self, matrix: np.ndarray) -> np.ndarray:
+        self.matrix = matrix
+        return np.zeros(len(matrix))
 
 
 def consortium_suggest(corpus: Corpus, ranked: list[Evidence]) -> dict[str, Evidence]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from loket.matching.encoders import Encoder
 from loket.matching.engine import POOL, Matcher, MatchRequest
-from loket.matching.fusion import LogisticFusion
+from loket.matching.fusion import FEATURES, LogisticFusion
 from loket.matching.metrics import evaluate, recall_at, reciprocal_rank
 from loket.matching.split import Split
 
@@ -27,34 +29,49 @@ def methods_evaluate(
     return table
 
 
+@dataclass
+class QueryPool:
+    keys: list[str]
+    matrix: np.ndarray
+    labels: np.ndarray
+    relevant: set[str]
+
+
+def pools_collect(split: Split, matcher: Matcher) -> list[QueryPool]:
+    """Each query's hybrid candidate pool (exactly what `rank(method="hybrid")` scores) with its
+    feature matrix and labels: fit and compare fusions without recomputing signals."""
+    out = []
+    for query in split.queries:
+        request = MatchRequest(text=query.text, seeker=query.seeker, top=POOL)
+        _positions, matrix = matcher.pool_features(request)
+        keys = [split.corpus.keys[i] for i in _positions]
+        labels = np.asarray([k in query.relevant for k in keys], dtype=bool)
+        out.append(QueryPool(keys, matrix, labels, query.relevant))
+    return out
+
+
+def fusion_fit_pools(
+    pools: list[QueryPool], features: tuple[str, ...] = FEATURES
+) -> LogisticFusion:
+    rows = [p.matrix for p in pools if len(p.keys)]
+    labels = [p.labels for p in pools if len(p.keys)]
+    return LogisticFusion.fit(np.vstack(rows), np.concatenate(labels), features=features)
+
+
+def fusion_evaluate_pools(pools: list[QueryPool], fusion: LogisticFusion) -> dict[str, float]:
+    runs = []
+    for pool in pools:
+        if not len(pool.keys):
+            runs.append(([], pool.relevant))
+            continue
+        order = np.argsort(-fusion.score(pool.matrix), kind="stable")
+        runs.append(([pool.keys[i] for i in order[:50]], pool.relevant))
+    return evaluate(runs)
+
+
 def fusion_fit(split: Split, matcher: Matcher) -> LogisticFusion:
     """Fit the logistic fusion on the candidate pools of a split's queries (visible data only)."""
-    corpus = split.corpus
-    rows, labels = [], []
-    for query in split.queries:
-        request = MatchRequest(text=query.text, seeker=query.seeker, top=POOL, method="rrf")
-        seeker_pos = corpus.position.get(query.seeker)
-        past = corpus.graph.past_partners(query.seeker)
-        reach, _via = corpus.graph.partners_of_partners(query.seeker)
-        lexical = corpus.lexical.scores(query.text)
-        query_vec = matcher.encoder.encode_queries([query.text])[0]
-        # The pool is what the hybrid would see: every signal's candidates.
-        pool = sorted(
-            {
-                e.position
-                for m in ("dense", "bm25", "past_partners")
-                for e in matcher.rank(
-                    MatchRequest(text=query.text, seeker=query.seeker, top=POOL, method=m)
-                )
-            }
-            | {corpus.position[k] for k in reach if k in corpus.position}
-        )
-        pool = [i for i in pool if i != seeker_pos]
-        if not pool:
-            continue
-        rows.append(matcher.features(pool, request, query_vec, lexical, past, reach, seeker_pos))
-        labels.append(np.asarray([corpus.keys[i] in query.relevant for i in pool]))
-    return LogisticFusion.fit(np.vstack(rows), np.concatenate(labels))
+    return fusion_fit_pools(pools_collect(split, matcher))
 
 
 # Needs written in Dutch and French, each paired with an English capability it should find.

@@ -26,6 +26,12 @@ FEATURES = (
     "activity",
     "type_affinity",
     "same_country",
+    "passage_max",
+    "passage_vote",
+    "lexical_vote",
+    "recent_partner",
+    "country_affinity",
+    "recent_activity",
 )
 WEIGHTS_FILE = Path(__file__).with_name("fusion_weights.json")
 
@@ -46,13 +52,24 @@ class LogisticFusion:
     features: tuple[str, ...] = FEATURES
 
     def score(self, matrix: np.ndarray) -> np.ndarray:
-        z = (matrix - self.mean) / self.scale
+        """Scores for a matrix whose columns are all of FEATURES (a fusion fitted on a subset
+        reads only its own columns)."""
+        columns = [FEATURES.index(name) for name in self.features]
+        z = (matrix[:, columns] - self.mean) / self.scale
         return z @ self.weights[:-1] + self.weights[-1]
 
     @classmethod
     def fit(
-        cls, matrix: np.ndarray, labels: np.ndarray, *, l2: float = 1e-2, iterations: int = 25
+        cls,
+        matrix: np.ndarray,
+        labels: np.ndarray,
+        *,
+        features: tuple[str, ...] = FEATURES,
+        l2: float = 1e-2,
+        iterations: int = 25,
     ) -> LogisticFusion:
+        """Fit on the columns named in `features` of a matrix with all of FEATURES."""
+        matrix = matrix[:, [FEATURES.index(name) for name in features]]
         mean = matrix.mean(axis=0)
         scale = matrix.std(axis=0)
         scale[scale == 0] = 1.0
@@ -69,7 +86,7 @@ class LogisticFusion:
             w -= step
             if np.abs(step).max() < 1e-8:
                 break
-        return cls(weights=w, mean=mean, scale=scale)
+        return cls(weights=w, mean=mean, scale=scale, features=features)
 
     def to_dict(self) -> dict:
         return {
@@ -96,6 +113,6 @@ class LogisticFusion:
         if not path.exists():
             return None
         data = json.loads(path.read_text())
-        if tuple(data.get("features", ())) != FEATURES:
+        if not set(data.get("features", ())) <= set(FEATURES):
             return None
         return cls.from_dict(data)

@@ -8,6 +8,7 @@ ProfileVector rows and overlay the files.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import threading
@@ -24,7 +25,16 @@ from loket.matching.encoders import Encoder, encoder_get
 from loket.matching.engine import Corpus
 from loket.matching.fusion import LogisticFusion
 from loket.matching.models import ProfileVector
-from loket.matching.scoring import BM25Index, CollaborationGraph, TypeAffinity, mean_vectors
+from loket.matching.scoring import (
+    RECENCY_HALF_LIFE,
+    BM25Index,
+    CollaborationGraph,
+    ExtendedBM25,
+    PassageIndex,
+    TypeAffinity,
+    mean_vectors,
+    recency_weight,
+)
 from loket.matching.split import project_text
 from loket.matching.vectors import (
     EXACT_LIMIT,
@@ -106,9 +116,16 @@ def collaboration_graph(organisation_ids: list[int] | None = None) -> Collaborat
             "project_id", "organisation_id"
         )
     consortia: dict[int, list[str]] = defaultdict(list)
-    for project_id, org_id in rows.iterator(chunk_size=10000):
+    starts: dict[int, str] = {}
+    for project_id, org_id, start in rows.values_list(
+        "project_id", "organisation_id", "project__start_date"
+    ).iterator(chunk_size=10000):
         consortia[project_id].append(str(org_id))
-    return CollaborationGraph.from_projects(consortia.values())
+        starts[project_id] = start.isoformat() if start else ""
+    today = timezone.localdate().isoformat()
+    return CollaborationGraph.from_projects(
+        consortia.values(), [recency_weight(starts[p], today) for p in consortia]
+    )
 
 
 # -- build ------------------------------------------------------------------------------------
@@ -131,6 +148,11 @@ def index_write(
     documents: list[str],
     affinity: TypeAffinity,
     encoder: str,
+    passage_vectors: np.ndarray | None = None,
+    passage_members: list[list[int]] | None = None,
+    passage_texts: list[str] | None = None,
+    country_affinity: TypeAffinity | None = None,
+    recent_activity: np.ndarray | None = None,
 ) -> Path:
     """Write one index folder and make it current (also used by the benchmark)."""
     root = index_dir()
@@ -142,10 +164,24 @@ def index_write(
     if len(vectors) > EXACT_LIMIT:
         HNSWSearch.build(vectors, folder / "hnsw.usearch", threads=settings.LOKET_ENCODER_THREADS)
     BM25Index.build(documents).save(str(folder / "lexical.npz"))
+    if passage_vectors is not None and passage_members is not None:
+        vectors_save(folder / "passages.npy", passage_vectors)
+        np.savez(
+            folder / "passage_orgs.npz",
+            indptr=np.cumsum([0] + [len(m) for m in passage_members]).astype(np.int64),
+            orgs=np.asarray([o for m in passage_members for o in m], dtype=np.int64),
+        )
+        if passage_texts is not None:
+            BM25Index.build(passage_texts).save(str(folder / "passage_lexical.npz"))
+    if country_affinity is not None:
+        (folder / "country_affinity.json").write_text(json.dumps(country_affinity.table))
     np.savez(
         folder / "attrs.npz",
         pks=pks.astype(np.int64),
         activity=activity.astype(np.float32),
+        recent_activity=(
+            recent_activity if recent_activity is not None else np.zeros(len(pks))
+        ).astype(np.float32),
         pics=np.asarray(pics, dtype=str),
         **{name: np.asarray(values, dtype=str) for name, values in attrs.items()},
     )
@@ -179,23 +215,45 @@ def index_build(*, encoder: Encoder | None = None, progress=None) -> BuildReport
         )
     )
     position = {row[0]: i for i, row in enumerate(orgs)}
-    flat = [(position[pk], text) for pk, texts in passages.items() for text in texts]
+    # A project's text is shared by its whole consortium: embed each distinct text once.
+    unique: dict[str, int] = {}
+    members: list[list[int]] = []
+    flat: list[tuple[int, int]] = []  # (organisation position, passage)
+    for pk, texts in passages.items():
+        for text in dict.fromkeys(texts):
+            passage = unique.setdefault(text, len(unique))
+            if passage == len(members):
+                members.append([])
+            members[passage].append(position[pk])
+            flat.append((position[pk], passage))
+    texts_list = list(unique)
     embed_started = time.monotonic()
     chunks = []
     batch = 256
-    for start in range(0, len(flat), batch):
-        chunks.append(encoder.encode_passages([t for _i, t in flat[start : start + batch]]))
+    for start in range(0, len(texts_list), batch):
+        chunks.append(encoder.encode_passages(texts_list[start : start + batch]))
         if progress:
-            progress(min(start + batch, len(flat)), len(flat))
+            progress(min(start + batch, len(texts_list)), len(texts_list))
     embed_seconds = time.monotonic() - embed_started
     passage_vectors = np.vstack(chunks) if chunks else np.zeros((0, encoder.dim), np.float32)
-    vectors = mean_vectors(passage_vectors, [i for i, _t in flat], len(orgs))
+    vectors = mean_vectors(
+        passage_vectors[[p for _i, p in flat]] if flat else passage_vectors,
+        [i for i, _p in flat],
+        len(orgs),
+    )
     graph_consortia: dict[int, list[str]] = defaultdict(list)
-    for project_id, org_id in Participation.objects.values_list(
-        "project_id", "organisation_id"
+    recent_from = timezone.localdate().replace(
+        year=timezone.localdate().year - int(RECENCY_HALF_LIFE)
+    )
+    recent: dict[int, int] = defaultdict(int)
+    for project_id, org_id, start in Participation.objects.values_list(
+        "project_id", "organisation_id", "project__start_date"
     ).iterator(chunk_size=10000):
         graph_consortia[project_id].append(str(org_id))
+        if start and start > recent_from:
+            recent[org_id] += 1
     type_of = {str(row[0]): row[2] for row in orgs}
+    country_of = {str(row[0]): row[3] for row in orgs}
     folder = index_write(
         pks=np.asarray([row[0] for row in orgs], dtype=np.int64),
         pics=[row[1] or "" for row in orgs],
@@ -211,8 +269,15 @@ def index_build(*, encoder: Encoder | None = None, progress=None) -> BuildReport
         documents=["\n".join(passages.get(row[0], [])) for row in orgs],
         affinity=TypeAffinity.from_projects(graph_consortia.values(), type_of),
         encoder=encoder.name,
+        passage_vectors=passage_vectors,
+        passage_members=members,
+        passage_texts=texts_list,
+        country_affinity=TypeAffinity.from_projects(graph_consortia.values(), country_of),
+        recent_activity=np.asarray([recent[row[0]] for row in orgs], dtype=np.float32),
     )
-    return BuildReport(len(orgs), len(flat), time.monotonic() - started, embed_seconds, folder)
+    return BuildReport(
+        len(orgs), len(texts_list), time.monotonic() - started, embed_seconds, folder
+    )
 
 
 # -- load -------------------------------------------------------------------------------------
@@ -231,10 +296,11 @@ class OverlaySearch:
         )
 
     def __len__(self) -> int:
-        return len(self.base)
+        return max(len(self.base), int(self._positions.max()) + 1 if len(self._positions) else 0)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        positions, sims = self.base.search(query, k + len(self._positions))
+        base_k = min(len(self.base), k + len(self._positions))
+        positions, sims = self.base.search(query, base_k)
         keep = ~np.isin(positions, self._positions)
         positions, sims = positions[keep], sims[keep]
         if len(self._positions):
@@ -244,7 +310,10 @@ class OverlaySearch:
         return positions[order], sims[order]
 
     def similarity(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        sims = self.base.similarity(query, positions)
+        positions = np.asarray(positions, dtype=np.int64)
+        sims = np.zeros(len(positions), dtype=np.float32)
+        in_base = positions < len(self.base)
+        sims[in_base] = self.base.similarity(query, positions[in_base])
         for j, i in enumerate(positions):
             if int(i) in self.overrides:
                 sims[j] = float(self.overrides[int(i)] @ query)
@@ -264,6 +333,8 @@ class LoadedIndex:
     pks: np.ndarray
     pics: list[str]
     base_dense: ExactSearch
+    base_corpus: Corpus | None = None
+    base_pics: list[str] = dataclasses.field(default_factory=list)
     overlay_seen: str = ""
 
     def key_for(self, position: int) -> str:
@@ -283,6 +354,14 @@ def _load(folder: Path) -> LoadedIndex:
     dense = HNSWSearch(vectors, hnsw) if hnsw.exists() else ExactSearch(vectors)
     pks = attrs["pks"]
     keys = [str(int(pk)) for pk in pks]
+    passages = None
+    if (folder / "passages.npy").exists():
+        members = np.load(folder / "passage_orgs.npz")
+        passages = PassageIndex(
+            vectors_open(folder / "passages.npy"), members["indptr"], members["orgs"], len(pks)
+        )
+    passage_lexical = folder / "passage_lexical.npz"
+    country_affinity = folder / "country_affinity.json"
     corpus = Corpus(
         keys=keys,
         types=attrs["types"].tolist(),
@@ -295,6 +374,12 @@ def _load(folder: Path) -> LoadedIndex:
         dense=dense,
         graph=CollaborationGraph(),
         affinity=TypeAffinity(json.loads((folder / "affinity.json").read_text())),
+        passages=passages,
+        passage_lexical=BM25Index.load(str(passage_lexical)) if passage_lexical.exists() else None,
+        country_affinity=TypeAffinity(json.loads(country_affinity.read_text()))
+        if country_affinity.exists()
+        else None,
+        recent_activity=attrs.get("recent_activity"),
     )
     return LoadedIndex(
         folder=folder.name,
@@ -303,7 +388,71 @@ def _load(folder: Path) -> LoadedIndex:
         pks=pks,
         pics=attrs["pics"].tolist(),
         base_dense=dense,
+        base_corpus=corpus,
+        base_pics=attrs["pics"].tolist(),
     )
+
+
+ATTRIBUTES = ("org_type", "country", "region", "size_class", "nace_code", "project_count")
+
+
+def _overlay(loaded: LoadedIndex, rows: list[tuple[int, bytes]]) -> None:
+    """Lay profiles re-embedded since the build over the index: their new vectors and their
+    attributes as they are now (for filters); organisations created since the build get new
+    positions at the end, with a BM25 document scored against the index's statistics."""
+    base = loaded.base_corpus
+    assert base is not None  # noqa: S101
+    vectors = {org_id: np.frombuffer(bytes(blob), dtype=np.float32) for org_id, blob in rows}
+    live = {
+        row[0]: row[1:]
+        for row in Organisation.objects.filter(pk__in=list(vectors)).values_list("pk", *ATTRIBUTES)
+    }
+    keys, pks = list(base.keys), list(loaded.pks)
+    types, countries = list(base.types), list(base.countries)
+    regions, sizes, sectors = list(base.regions), list(base.size_classes), list(base.sectors)
+    activity, recent = list(base.activity), list(base.recent_activity)  # type: ignore[arg-type]
+    pics = list(loaded.base_pics)
+    position = dict(base.position)
+    added: list[int] = []
+    overrides: dict[int, np.ndarray] = {}
+    for org_id, vector in vectors.items():
+        if org_id not in live:  # deleted since
+            continue
+        org_type, country, region, size, sector, count = live[org_id]
+        i = position.get(str(org_id))
+        if i is None:
+            i = position[str(org_id)] = len(keys)
+            keys.append(str(org_id))
+            pks.append(org_id)
+            pics.append("")
+            for text_column in (types, countries, regions, sizes, sectors):
+                text_column.append("")
+            activity.append(0.0)
+            recent.append(0.0)
+            added.append(org_id)
+        types[i], countries[i], regions[i] = org_type, country, region
+        sizes[i], sectors[i], activity[i] = size, sector, float(count)
+        overrides[i] = vector
+    lexical = base.lexical
+    if added:
+        texts = organisation_passages(added)
+        lexical = ExtendedBM25(base.lexical, ["\n".join(texts.get(pk, [])) for pk in added])  # type: ignore[arg-type]
+    loaded.corpus = dataclasses.replace(
+        base,
+        keys=keys,
+        types=types,
+        countries=countries,
+        regions=regions,
+        size_classes=sizes,
+        sectors=sectors,
+        activity=np.asarray(activity, dtype=np.float32),
+        recent_activity=np.asarray(recent, dtype=np.float32),
+        lexical=lexical,
+        dense=OverlaySearch(loaded.base_dense, overrides) if overrides else loaded.base_dense,
+        position=position,
+    )
+    loaded.pks = np.asarray(pks, dtype=np.int64)
+    loaded.pics = pics
 
 
 def index_get() -> LoadedIndex | None:
@@ -326,16 +475,12 @@ def index_get() -> LoadedIndex | None:
         )
         seen = latest.isoformat() if latest else ""
         if seen != loaded.overlay_seen:
-            overrides = {}
-            for org_id, blob in ProfileVector.objects.filter(
-                updated_at__gt=loaded.built_at, encoder=loaded_encoder(loaded)
-            ).values_list("organisation_id", "vector"):
-                position = loaded.corpus.position.get(str(org_id))
-                if position is not None:
-                    overrides[position] = np.frombuffer(bytes(blob), dtype=np.float32)
-            loaded.corpus.dense = (
-                OverlaySearch(loaded.base_dense, overrides) if overrides else loaded.base_dense
+            rows = list(
+                ProfileVector.objects.filter(
+                    updated_at__gt=loaded.built_at, encoder=loaded_encoder(loaded)
+                ).values_list("organisation_id", "vector")
             )
+            _overlay(loaded, rows)
             loaded.overlay_seen = seen
         return loaded
 

@@ -36,7 +36,9 @@ class BM25Index:
         weights: np.ndarray,
         idf: np.ndarray,
         n_docs: int,
+        average: float = 0.0,
     ) -> None:
+        self.average = average  # mean document length (0: unknown, lengths are not normalised)
         self.vocabulary = vocabulary
         self.indptr = indptr
         self.doc_ids = doc_ids
@@ -70,7 +72,21 @@ class BM25Index:
         df = np.diff(np.asarray(indptr, dtype=np.int64)).astype(np.float64)
         n = len(documents)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        return cls(vocabulary, np.asarray(indptr, dtype=np.int64), ids, weights, idf, n)
+        return cls(vocabulary, np.asarray(indptr, dtype=np.int64), ids, weights, idf, n, average)
+
+    def document_weights(self, text: str, *, k1: float = 1.2, b: float = 0.75) -> dict[int, float]:
+        """BM25 term weights of one more document scored against this index's statistics (a
+        profile created after the build: known terms only)."""
+        counts = Counter(stem_terms(text))
+        length = sum(counts.values())
+        norm = k1 * (1 - b + b * length / self.average) if self.average else k1
+        return {
+            self.vocabulary[term]: float(
+                self.idf[self.vocabulary[term]] * tf * (k1 + 1) / (tf + norm)
+            )
+            for term, tf in counts.items()
+            if term in self.vocabulary
+        }
 
     def query_terms(self, text: str) -> list[int]:
         return sorted({self.vocabulary[t] for t in stem_terms(text) if t in self.vocabulary})
@@ -93,6 +109,7 @@ class BM25Index:
             weights=self.weights,
             idf=self.idf,
             n_docs=np.array([self.n_docs]),
+            average=np.array([self.average]),
         )
 
     @classmethod
@@ -106,7 +123,24 @@ class BM25Index:
             data["weights"],
             data["idf"],
             int(data["n_docs"][0]),
+            float(data["average"][0]) if "average" in data else 0.0,
         )
+
+
+class ExtendedBM25:
+    """A built BM25 index plus a few documents added since (scored with the index's idf)."""
+
+    def __init__(self, base: BM25Index, documents: Sequence[str]) -> None:
+        self.base = base
+        self.extra = [base.document_weights(text) for text in documents]
+        self.n_docs = base.n_docs + len(self.extra)
+
+    def scores(self, text: str) -> np.ndarray:
+        terms = self.base.query_terms(text)
+        extra = np.asarray(
+            [sum(doc.get(t, 0.0) for t in terms) for doc in self.extra], dtype=np.float32
+        )
+        return np.concatenate([self.base.scores(text), extra])
 
 
 def mean_vectors(passage_vectors: np.ndarray, owners: Sequence[int], n: int) -> np.ndarray:
@@ -124,26 +158,38 @@ def dense_scores(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
 
 
 class CollaborationGraph:
-    """Who worked with whom, weighted by the number of shared projects."""
+    """Who worked with whom, weighted by the number of shared projects; `recent` holds the same
+    edges with each project weighted by its recency (see `recency_weight`)."""
 
     def __init__(self) -> None:
         self.neighbours: dict[str, Counter[str]] = defaultdict(Counter)
+        self.recent: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
 
     @classmethod
-    def from_projects(cls, consortia: Iterable[Sequence[str]]) -> CollaborationGraph:
+    def from_projects(
+        cls, consortia: Iterable[Sequence[str]], weights: Iterable[float] | None = None
+    ) -> CollaborationGraph:
         graph = cls()
-        for members in consortia:
+        weight_list = list(weights) if weights is not None else None
+        for n, members in enumerate(consortia):
+            weight = weight_list[n] if weight_list is not None else 1.0
             unique = sorted(set(members))
             for a in unique:
                 for b in unique:
                     if a != b:
                         graph.neighbours[a][b] += 1
+                        graph.recent[a][b] += weight
         return graph
 
     def past_partners(self, seeker: str | None) -> Counter[str]:
         if not seeker:
             return Counter()
         return Counter(self.neighbours.get(seeker, {}))
+
+    def recent_partners(self, seeker: str | None) -> dict[str, float]:
+        if not seeker:
+            return {}
+        return dict(self.recent.get(seeker, {}))
 
     def partners_of_partners(self, seeker: str | None) -> tuple[Counter[str], dict[str, str]]:
         """Two-step reach (sum over shared partners of the weaker edge) and, for each reached
@@ -194,3 +240,81 @@ class TypeAffinity:
         if not row:
             return 0.0
         return row.get(partner_type, min(row.values()))
+
+
+# Half-life of a past project's weight in the recency-weighted graph and the recent activity
+# window, in years (compared in docs/benchmarks.md, Matching ablations).
+RECENCY_HALF_LIFE = 5.0
+
+
+def recency_weight(start: str, until: str) -> float:
+    """0.5 ** (age in years / RECENCY_HALF_LIFE) for a project that started on `start` (ISO
+    date), seen from `until`; an unknown start date counts as old (weight of 15 years)."""
+    try:
+        age = int(until[:4]) - int(start[:4])
+    except (TypeError, ValueError):
+        age = 15
+    return float(0.5 ** (max(age, 0) / RECENCY_HALF_LIFE))
+
+
+class PassageIndex:
+    """Passage-level signals: each passage (a project text or a profile's own text) belongs to
+    one or more organisations. For a query it gives every organisation its best passage's cosine
+    (`max`) and a vote: the summed similarity of the top-k passages each organisation took part
+    in ("organisations in projects like this one")."""
+
+    def __init__(self, vectors: np.ndarray, indptr: np.ndarray, orgs: np.ndarray, n_orgs: int):
+        self.vectors = vectors  # P x d, unit rows (may be memory-mapped)
+        self.indptr = np.asarray(indptr, dtype=np.int64)  # passage -> orgs (CSR)
+        self.orgs = np.asarray(orgs, dtype=np.int64)
+        self.n_orgs = n_orgs
+        counts = np.diff(self.indptr)
+        passage_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        order = np.argsort(self.orgs, kind="stable")  # org -> passages (CSR)
+        self._org_passages = passage_of[order]
+        self._org_indptr = np.zeros(n_orgs + 1, dtype=np.int64)
+        np.add.at(self._org_indptr, self.orgs + 1, 1)
+        self._org_indptr = np.cumsum(self._org_indptr)
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @classmethod
+    def from_lists(
+        cls, vectors: np.ndarray, members: Sequence[Sequence[int]], n_orgs: int
+    ) -> PassageIndex:
+        indptr = np.zeros(len(members) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(m) for m in members])
+        orgs = np.fromiter((o for m in members for o in m), dtype=np.int64, count=int(indptr[-1]))
+        return cls(vectors, indptr, orgs, n_orgs)
+
+    def passage_scores(self, query: np.ndarray) -> np.ndarray:
+        if not len(self):
+            return np.zeros(0, dtype=np.float32)
+        return np.asarray(self.vectors @ query.astype(np.float32), dtype=np.float32)
+
+    def org_max(self, sims: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The best passage score of each given organisation (0 for none)."""
+        out = np.zeros(len(positions), dtype=np.float32)
+        for j, i in enumerate(positions):
+            if i >= self.n_orgs:  # an organisation added after the build: no passages here
+                continue
+            start, end = self._org_indptr[i], self._org_indptr[i + 1]
+            if end > start:
+                out[j] = sims[self._org_passages[start:end]].max()
+        return out
+
+    def vote(self, sims: np.ndarray, k: int) -> dict[int, float]:
+        """Organisations of the top-k passages, each with the summed score of its passages."""
+        if not len(sims):
+            return {}
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        votes: dict[int, float] = defaultdict(float)
+        for p in top:
+            score = float(sims[p])
+            if score <= 0:
+                continue
+            for org in self.orgs[self.indptr[p] : self.indptr[p + 1]]:
+                votes[int(org)] += score
+        return dict(votes)

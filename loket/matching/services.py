@@ -103,6 +103,44 @@ def match_rank(
     return matcher.rank(request), loaded
 
 
+def organisation_scores_for(
+    *, user, text: str, organisation_ids: list[int] | None = None, limit: int = 50
+) -> dict[int, float]:
+    """Relevance in (0, 1) of the organisations the user may see for a text, best first (at
+    most `limit`); with `organisation_ids`, only those, and every visible one of them is
+    scored even when no signal would have proposed it. Empty for an empty text."""
+    text = (text or "").strip()[:MAX_NEED_CHARS]
+    if not text or limit < 1 or organisation_ids == []:
+        return {}
+    loaded, matcher = _matcher()
+    include: list[int] = []
+    restrict: set[int] | None = None
+    if organisation_ids is not None:
+        restrict = {
+            loaded.corpus.position[str(pk)]
+            for pk in organisation_ids
+            if str(pk) in loaded.corpus.position
+        }
+        include = sorted(restrict)
+    visible = _visible(user, Filters())
+
+    def allowed(positions: list[int]) -> set[int]:
+        found = visible(positions)
+        return found & restrict if restrict is not None else found
+
+    ranked = matcher.rank(
+        MatchRequest(
+            text=text, allowed=allowed, include=include, top=max(1, min(limit, MAX_TOP * 10))
+        )
+    )
+    scores = np.asarray([e.score for e in ranked], dtype=np.float64)
+    if matcher.fusion is not None:
+        scores = 1.0 / (1.0 + np.exp(-scores))  # the fusion is a logistic model: a probability
+    elif len(scores) and scores.max() > 0:
+        scores = scores / scores.max()
+    return {int(loaded.pks[e.position]): float(s) for e, s in zip(ranked, scores, strict=True)}
+
+
 def match_for(
     *,
     user,

@@ -19,7 +19,15 @@ import numpy as np
 
 from loket.matching.encoders import Encoder
 from loket.matching.engine import Corpus
-from loket.matching.scoring import BM25Index, CollaborationGraph, TypeAffinity, mean_vectors
+from loket.matching.scoring import (
+    RECENCY_HALF_LIFE,
+    BM25Index,
+    CollaborationGraph,
+    PassageIndex,
+    TypeAffinity,
+    mean_vectors,
+    recency_weight,
+)
 from loket.matching.vectors import ExactSearch
 
 ACTIVITY_TYPES = {
@@ -176,16 +184,31 @@ def split_build(
     vectors = mean_vectors(passage_vectors, [i for i, _t in flat], len(keys))
     consortia = [[pic for pic, _r in p.members] for p in visible]
     type_of = {k: orgs[k].org_type for k in keys}
+    country_of = {k: orgs[k].country for k in keys}
+    project_vectors = cache.encode([p.text for p in visible])
+    members = [sorted({position[pic] for pic, _r in p.members}) for p in visible]
+    recent_from = f"{int(until[:4]) - int(RECENCY_HALF_LIFE):04d}{until[4:]}"
+    recent_activity: dict[str, int] = defaultdict(int)
+    for project in visible:
+        if project.start > recent_from:
+            for pic in {pic for pic, _r in project.members}:
+                recent_activity[pic] += 1
     corpus = Corpus(
         keys=keys,
         types=[type_of[k] for k in keys],
-        countries=[orgs[k].country for k in keys],
+        countries=[country_of[k] for k in keys],
         activity=np.asarray([activity[k] for k in keys], dtype=np.float32),
         lexical=BM25Index.build(["\n".join(passages[k]) for k in keys]),
         dense=ExactSearch(vectors),
-        graph=CollaborationGraph.from_projects(consortia),
+        graph=CollaborationGraph.from_projects(
+            consortia, [recency_weight(p.start, until) for p in visible]
+        ),
         affinity=TypeAffinity.from_projects(consortia, type_of),
         position=position,
+        passages=PassageIndex.from_lists(project_vectors, members, len(keys)),
+        passage_lexical=BM25Index.build([p.text for p in visible]),
+        country_affinity=TypeAffinity.from_projects(consortia, country_of),
+        recent_activity=np.asarray([recent_activity[k] for k in keys], dtype=np.float32),
     )
     queries = []
     for project in sorted(projects.values(), key=lambda p: p.id):

@@ -5,9 +5,17 @@ import pytest
 
 from loket.matching.encoders import HashingEncoder
 from loket.matching.engine import Corpus, Filters, Matcher, MatchRequest, consortium_suggest
-from loket.matching.fusion import LogisticFusion, reciprocal_rank_fusion
+from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
 from loket.matching.metrics import evaluate, ndcg_at, recall_at, reciprocal_rank
-from loket.matching.scoring import BM25Index, CollaborationGraph, TypeAffinity, mean_vectors
+from loket.matching.scoring import (
+    BM25Index,
+    CollaborationGraph,
+    ExtendedBM25,
+    PassageIndex,
+    TypeAffinity,
+    mean_vectors,
+    recency_weight,
+)
 from loket.matching.vectors import ExactSearch
 
 PROFILES = {
@@ -92,11 +100,22 @@ def test_rrf_rewards_agreement():
 
 def test_logistic_fusion_learns_the_informative_feature():
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(400, 7))
+    x = rng.normal(size=(400, len(FEATURES)))
     y = (x[:, 1] + 0.1 * rng.normal(size=400)) > 1
     model = LogisticFusion.fit(x, y)
     assert np.argmax(np.abs(model.weights[:-1])) == 1
     assert LogisticFusion.from_dict(model.to_dict()).score(x[:3]).shape == (3,)
+
+
+def test_a_fusion_fitted_on_some_features_reads_only_those_columns():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(300, len(FEATURES)))
+    y = x[:, FEATURES.index("passage_vote")] > 0.5
+    model = LogisticFusion.fit(x, y, features=("dense", "passage_vote"))
+    noisy = x.copy()
+    noisy[:, FEATURES.index("lexical")] = 99.0  # a column the model was not fitted on
+    np.testing.assert_allclose(model.score(noisy), model.score(x))
+    assert model.weights[1] > abs(model.weights[0])
 
 
 @pytest.mark.parametrize("method", ["popularity", "bm25", "past_partners", "dense", "rrf"])
@@ -157,3 +176,29 @@ def test_explanation_highlights_the_shared_words():
     assert ("Sensoren", True) in explanation.segments
     assert "sensoren" in explanation.terms
     assert "".join(text for text, _hit in explanation.segments).startswith("Sensoren en")
+
+
+def test_passage_index_gives_each_organisation_its_best_passage_and_a_vote():
+    vectors = np.asarray([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
+    # passage 0: orgs 0 and 1; passage 1: org 2; passage 2: org 1
+    index = PassageIndex.from_lists(vectors, [[0, 1], [2], [1]], 4)
+    sims = index.passage_scores(np.asarray([1.0, 0.0], dtype=np.float32))
+    np.testing.assert_allclose(index.org_max(sims, np.asarray([0, 1, 2, 3, 9])), [1, 1, 0, 0, 0])
+    votes = index.vote(sims, 2)
+    assert votes == pytest.approx({0: 1.0, 1: 1.6})
+
+
+def test_recency_weight_halves_every_half_life():
+    assert recency_weight("2020-01-01", "2020-12-31") == 1.0
+    assert recency_weight("2015-06-01", "2020-12-31") == pytest.approx(0.5)
+    assert recency_weight("", "2020-12-31") < 0.2
+    graph = CollaborationGraph.from_projects([["a", "b"], ["a", "c"]], [1.0, 0.25])
+    assert graph.recent_partners("a") == {"b": 1.0, "c": 0.25}
+
+
+def test_a_document_added_after_the_build_is_scored_like_the_others():
+    base = BM25Index.build(["ports and ships", "food sensors", "wind turbines"])
+    extended = ExtendedBM25(base, ["food sensors"])
+    scores = extended.scores("food sensors")
+    assert len(scores) == 4
+    assert scores[3] == pytest.approx(scores[1], rel=1e-5)

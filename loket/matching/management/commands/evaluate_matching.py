@@ -6,8 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from loket.matching.encoders import encoder_get
 from loket.matching.engine import Matcher
-from loket.matching.evaluation import cross_lingual_evaluate, fusion_fit, methods_evaluate
-from loket.matching.fusion import LogisticFusion
+from loket.matching.evaluation import (
+    cross_lingual_evaluate,
+    fusion_evaluate_pools,
+    fusion_fit_pools,
+    methods_evaluate,
+    pools_collect,
+)
+from loket.matching.fusion import FEATURES, LogisticFusion
 from loket.matching.metrics import METRICS
 from loket.matching.split import cordis_load, split_build
 
@@ -32,8 +38,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--save-weights", action="store_true", help="write the fitted fusion weights"
         )
+        parser.add_argument(
+            "--ablation",
+            action="store_true",
+            help="also fit and measure the fusion on subsets of the features",
+        )
+        parser.add_argument("--no-cross-lingual", action="store_true")
 
-    def handle(self, *args, data, until, fit_until, encoder, save_weights, **options):
+    def handle(self, *args, data, until, fit_until, encoder, save_weights, ablation, **options):
         folder = Path(data)
         if (
             not (folder / "h2020_projects.csv.gz").exists()
@@ -48,7 +60,13 @@ class Command(BaseCommand):
         inner = split_build(
             projects, orgs, model, until=fit_until, query_until=until, cache_dir=cache
         )
-        fusion = fusion_fit(inner, Matcher(inner.corpus, model)) if inner.queries else None
+        inner_pools = pools_collect(inner, Matcher(inner.corpus, model)) if inner.queries else []
+        split = split_build(projects, orgs, model, until=until, cache_dir=cache)
+        fusion = None
+        if inner_pools:
+            outer_pools = pools_collect(split, Matcher(split.corpus, model)) if ablation else None
+            chosen = self._ablation(inner_pools, outer_pools)
+            fusion = fusion_fit_pools(inner_pools, chosen)
         if fusion is None:
             fusion = LogisticFusion.load()
         if save_weights and fusion is not None and inner.queries:
@@ -59,7 +77,6 @@ class Command(BaseCommand):
                     "encoder": model.name,
                 }
             )
-        split = split_build(projects, orgs, model, until=until, cache_dir=cache)
         self.stdout.write(
             f"Directory: {len(split.corpus.keys)} organisations in projects started by {until}; "
             f"{len(split.queries)} later projects as queries "
@@ -78,6 +95,9 @@ class Command(BaseCommand):
             ratio = table["hybrid"][metric] / best if best else float("inf")
             self.stdout.write(f"hybrid / best single reference on {metric}: {ratio:.2f}x")
 
+        if options["no_cross_lingual"]:
+            self.stdout.write(f"({time.monotonic() - started:.0f} s)")
+            return
         cross = cross_lingual_evaluate(model, distractors=[p.text for p in projects.values()])
         self.stdout.write("Cross-lingual needs against English profiles:")
         for language, row in cross.items():
@@ -90,3 +110,41 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"({time.monotonic() - started:.0f} s)")
+
+    def _ablation(self, inner_pools, outer_pools) -> tuple[str, ...]:
+        """Each feature set fitted on the inner split and measured twice: by 2-fold
+        cross-validation over the inner queries (visible data only; this picks the set) and on
+        the later projects (reported, never used to choose)."""
+        base = FEATURES[:7]
+        sets: list[tuple[str, tuple[str, ...]]] = [("first 7 features", base)]
+        for name in FEATURES[7:]:
+            sets.append((f"first 7 + {name}", (*base, name)))
+        sets.append(("all", FEATURES))
+        for name in FEATURES:
+            sets.append((f"all - {name}", tuple(f for f in FEATURES if f != name)))
+        folds = (inner_pools[0::2], inner_pools[1::2])
+        self.stdout.write(
+            "Ablation: fitted on the inner split; 'cv' = 2-fold cross-validation on the inner "
+            "queries (chooses), 'later' = the later projects (reported only):"
+        )
+        self.stdout.write(
+            f"{'features':<30}{'cv R@10':>9}{'cv MRR':>9}"
+            + "".join(f"{'later ' + m:>14}" for m in METRICS)
+        )
+        best, best_score = base, -1.0
+        for label, names in sets:
+            cv = [
+                fusion_evaluate_pools(test, fusion_fit_pools(train, names))
+                for train, test in ((folds[0], folds[1]), (folds[1], folds[0]))
+            ]
+            cv_r10 = sum(c["R@10"] for c in cv) / 2
+            cv_mrr = sum(c["MRR"] for c in cv) / 2
+            later = ""
+            if outer_pools is not None:
+                row = fusion_evaluate_pools(outer_pools, fusion_fit_pools(inner_pools, names))
+                later = "".join(f"{row[m]:>14.3f}" for m in METRICS)
+            self.stdout.write(f"{label:<30}{cv_r10:>9.3f}{cv_mrr:>9.3f}{later}")
+            if cv_r10 + cv_mrr > best_score:
+                best, best_score = names, cv_r10 + cv_mrr
+        self.stdout.write(f"Chosen by inner cross-validation: {', '.join(best)}")
+        return best

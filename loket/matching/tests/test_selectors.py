@@ -1,0 +1,67 @@
+"""The public scoring function other apps call, and profiles created or edited after a build."""
+
+import pytest
+
+from loket.matching.engine import Filters
+from loket.matching.index import index_reset
+from loket.matching.selectors import organisation_scores_for_text
+from loket.matching.services import match_for, profile_vector_refresh
+from loket.organisations.models import Organisation, OrganisationType
+
+pytestmark = pytest.mark.django_db
+
+NEED = "food quality spectroscopy"
+
+
+def test_scores_cover_visible_profiles_only(chloe, match_world):
+    public = organisation_scores_for_text(text=NEED)
+    assert match_world["uni"].pk in public
+    assert match_world["lab"].pk not in public  # members-only: not for anonymous callers
+    assert match_world["hidden"].pk not in public
+    member = organisation_scores_for_text(text=NEED, user=chloe)
+    assert match_world["lab"].pk in member
+    assert match_world["hidden"].pk not in member
+    assert all(0.0 < score < 1.0 for score in member.values())
+
+
+def test_scores_can_be_restricted_to_given_organisations(chloe, org_b, match_world):
+    wanted = [match_world["lab"].pk, org_b.pk, match_world["hidden"].pk]
+    scores = organisation_scores_for_text(text=NEED, organisation_ids=wanted, user=chloe)
+    # Every visible one is scored, even one no signal proposes; the hidden one never.
+    assert set(scores) == {match_world["lab"].pk, org_b.pk}
+    assert scores[match_world["lab"].pk] > scores[org_b.pk]
+    assert organisation_scores_for_text(text=NEED, organisation_ids=[]) == {}
+    assert len(organisation_scores_for_text(text=NEED, user=chloe, limit=1)) == 1
+
+
+def test_scores_are_empty_without_an_index_or_a_text(match_settings, org_a):
+    assert organisation_scores_for_text(text=NEED) == {}
+    assert organisation_scores_for_text(text="  ") == {}
+
+
+def test_an_organisation_created_after_the_build_is_found(chloe, match_world):
+    newcomer = Organisation.objects.create(
+        name="Nieuwe Spectroscopie",
+        org_type=OrganisationType.COMPANY,
+        country="BE",
+        region="antwerpen",
+        description="Hyperspectral spectroscopy cameras for food quality sorting.",
+    )
+    assert newcomer.pk not in organisation_scores_for_text(text=NEED, user=chloe)
+    profile_vector_refresh(organisation_id=newcomer.pk)
+    index_reset()
+    assert newcomer.pk in organisation_scores_for_text(text=NEED, user=chloe)
+    found = match_for(user=chloe, text=NEED, filters=Filters(regions={"antwerpen"}), top=5)
+    assert found[0].organisation == newcomer
+    assert all(r.organisation.region == "antwerpen" for r in found)
+    assert any(term == "spectroscopy" for term in found[0].explanation.terms)
+
+
+def test_filters_read_the_attributes_of_an_edited_profile(chloe, match_world):
+    uni = match_world["uni"]
+    assert not match_for(user=chloe, text=NEED, filters=Filters(regions={"limburg"}), top=5)
+    uni.region = "limburg"
+    uni.save()
+    profile_vector_refresh(organisation_id=uni.pk)
+    found = match_for(user=chloe, text=NEED, filters=Filters(regions={"limburg"}), top=5)
+    assert [r.organisation for r in found] == [uni]
