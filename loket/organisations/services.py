@@ -87,13 +87,17 @@ def _require_admin(*, user: User, organisation: Organisation) -> None:
         raise NotAllowedError(_("Only administrators of this organisation can do this."))
 
 
-def _search_refresh_on_commit(organisation_id: int) -> None:
+def _profile_changed_on_commit(organisation_id: int) -> None:
+    """After commit: refresh the search document and have matching re-embed the profile."""
+    from loket.matching.services import profile_changed
+
     def refresh() -> None:
         from loket.organisations.search import search_documents_refresh
 
         search_documents_refresh(organisation_ids=[organisation_id])
 
     transaction.on_commit(refresh)
+    profile_changed(organisation_id=organisation_id)  # enqueues on commit itself
 
 
 def _apply_profile(organisation: Organisation, data: dict[str, Any]) -> None:
@@ -133,7 +137,7 @@ def organisation_create(
     membership = Membership(user=user, organisation=organisation, role=MembershipRole.ADMIN)
     membership.full_clean()
     membership.save()
-    _search_refresh_on_commit(organisation.pk)
+    _profile_changed_on_commit(organisation.pk)
     return organisation
 
 
@@ -151,7 +155,7 @@ def organisation_update(
     organisation.full_clean()
     organisation.save()
     _set_innovation_types(organisation, innovation_types)
-    _search_refresh_on_commit(organisation.pk)
+    _profile_changed_on_commit(organisation.pk)
     return organisation
 
 
@@ -383,6 +387,7 @@ def claim_decide(
             membership.role = MembershipRole.ADMIN
             membership.save(update_fields=["role"])
         Organisation.objects.filter(pk=organisation.pk).update(claimed=True)
+        _profile_changed_on_commit(organisation.pk)
         subject = _("Your claim of %(organisation)s was approved") % {
             "organisation": organisation.name
         }

@@ -7,6 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from loket.matching.selectors import suggested_partners_for
+from loket.organisations.access import membership_for
+from loket.organisations.models import Source
 from loket.organisations.selectors import (
     OrganisationFilters,
     organisation_detail_for,
@@ -15,6 +18,7 @@ from loket.organisations.selectors import (
 from loket.organisations.selectors_history import collaboration_history, funding_summary
 
 PARTNER_LIMIT = 50
+SUGGESTION_LIMIT = 5
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -64,6 +68,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation, contacts = organisation_detail_for(user=request.user, pk=pk)
     user = request.user if request.user.is_authenticated else None
     history = collaboration_history(organisation=organisation, user=user, limit=PARTNER_LIMIT)
+    is_member = user is not None and membership_for(user=user, organisation=organisation) is not None
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -74,5 +79,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partners": history,
             "funding": funding_summary(organisation=organisation),
             "partner_limit": PARTNER_LIMIT,
+            "is_member": is_member,
+            "can_claim": user is not None
+            and not is_member
+            and organisation.source == Source.CORDIS
+            and not organisation.claimed,
+            # Never hidden profiles, only what this user may see; empty without a match index.
+            "suggested_partners": suggested_partners_for(
+                user=request.user, organisation=organisation, top=SUGGESTION_LIMIT
+            ),
         },
     )
