@@ -108,3 +108,47 @@ def ines(org_intermediary):
 @pytest.fixture
 def profiles(wvl_profile, tto_profile, support_profile):
     return [wvl_profile, tto_profile, support_profile]
+
+
+@pytest.fixture
+def ida(org_intermediary):
+    """Administrator of the West Flemish innovation centre (ivo is a plain member)."""
+    from loket.organisations.models import MembershipRole
+
+    user = _user("ida@innovatiecentrum.example", first_name="Ida")
+    Membership.objects.create(user=user, organisation=org_intermediary, role=MembershipRole.ADMIN)
+    return user
+
+
+@pytest.fixture
+def instruments(db):
+    """Two current catalogue instruments and a historical one."""
+    from loket.instruments.models import Funder, Instrument
+
+    vlaio = Funder.objects.create(code="vlaio", name="VLAIO", level="flemish")
+    return {
+        "kmo": Instrument.objects.create(
+            slug="kmo-portefeuille",
+            name="KMO-portefeuille",
+            funder=vlaio,
+            level="flemish",
+            category="subsidy",
+            summary="Subsidie voor advies over octrooien, opleiding en digitalisering.",
+        ),
+        "innovation": Instrument.objects.create(
+            slug="innovatieproject",
+            name="Innovatieproject",
+            funder=vlaio,
+            level="flemish",
+            category="subsidy",
+            summary="Steun voor ontwikkelingsprojecten van bedrijven.",
+        ),
+        "old": Instrument.objects.create(
+            slug="oude-premie",
+            name="Oude premie",
+            funder=vlaio,
+            level="flemish",
+            category="subsidy",
+            is_historical=True,
+        ),
+    }
