@@ -115,7 +115,7 @@ class Signals:
     recent: dict[str, float] = field(default_factory=dict)
     reach: Counter[str] = field(default_factory=Counter)
     via: dict[str, str] = field(default_factory=dict)
-    passage_sims: np.ndarray | None = None
+    passage_query: np.ndarray | None = None  # set when the corpus has passages
     vote: dict[int, float] = field(default_factory=dict)
     lexical_vote: dict[int, float] = field(default_factory=dict)
 
@@ -127,13 +127,23 @@ class Matcher:
         self.corpus = corpus
         self.encoder = encoder
         self.fusion = fusion
-        self._memo: dict[tuple[str, str], np.ndarray] = {}
+        self._memo: dict[tuple[str, str], np.ndarray | dict[int, float]] = {}
 
     def _query_vec(self, text: str) -> np.ndarray:
         """The need's vector, encoded once per matcher (candidates and ranking share it)."""
         if ("dense", text) not in self._memo:
             self._memo["dense", text] = self.encoder.encode_queries([text])[0]
         return self._memo["dense", text]
+
+    def _dense_top(self, text: str, query_vec: np.ndarray, k: int) -> np.ndarray:
+        """Nearest profiles by vector; the candidates and the ranking share one search."""
+        k = min(len(self.corpus.dense), k)
+        key = ("dense_top", text)
+        found = self._memo.get(key)
+        if not isinstance(found, np.ndarray) or len(found) < k:
+            found, _sims = self.corpus.dense.search(query_vec, max(k, POOL * 4))
+            self._memo[key] = found
+        return found[:k]
 
     def _lexical(self, text: str) -> np.ndarray:
         if ("lexical", text) not in self._memo:
@@ -186,7 +196,7 @@ class Matcher:
             found.update(self._top(self._lexical(request.text), ok, POOL * 2))
             query_vec = self._query_vec(request.text)
             if len(corpus.dense):
-                positions, _s = corpus.dense.search(query_vec, min(len(corpus.dense), POOL * 4))
+                positions = self._dense_top(request.text, query_vec, POOL * 4)
                 found.update(int(i) for i in positions)
             signals = self.signals(request, None, graph, query_vec, None, past)
             for vote in (signals.vote, signals.lexical_vote):
@@ -250,7 +260,7 @@ class Matcher:
                 if (request.allowed is not None or any(vars(request.filters).values()))
                 else POOL,
             )
-            positions, _sims = corpus.dense.search(query_vec, k)
+            positions = self._dense_top(request.text, query_vec, k)
             dense_top = [int(i) for i in positions if ok(int(i))][:POOL]
         if method == "dense":
             sims = corpus.dense.similarity(query_vec, np.asarray(dense_top, dtype=np.int64))
@@ -324,11 +334,11 @@ class Matcher:
             via=via,
         )
         if corpus.passages is not None and query_vec is not None and len(corpus.passages):
+            signals.passage_query = query_vec
             key = ("passages", request.text)
             if key not in self._memo:
-                self._memo[key] = corpus.passages.passage_scores(query_vec)
-            signals.passage_sims = self._memo[key]
-            signals.vote = corpus.passages.vote(signals.passage_sims, VOTE_K)
+                self._memo[key] = corpus.passages.vote_nearest(query_vec, VOTE_K)  # type: ignore[assignment]
+            signals.vote = self._memo[key]  # type: ignore[assignment]
             if corpus.passage_lexical is not None and request.text:
                 key = ("passage_lexical", request.text)
                 if key not in self._memo:
@@ -369,9 +379,9 @@ class Matcher:
         if signals.lexical is not None:
             top = float(signals.lexical.max()) or 1.0
             matrix[:, column["lexical"]] = signals.lexical[positions] / top
-        if signals.passage_sims is not None and corpus.passages is not None:
+        if signals.passage_query is not None and corpus.passages is not None:
             matrix[:, column["passage_max"]] = corpus.passages.org_max(
-                signals.passage_sims, positions
+                signals.passage_query, positions
             )
         seeker_type = corpus.types[seeker_pos] if seeker_pos is not None else ""
         seeker_country = corpus.countries[seeker_pos] if seeker_pos is not None else ""

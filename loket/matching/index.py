@@ -166,6 +166,12 @@ def index_write(
     BM25Index.build(documents).save(str(folder / "lexical.npz"))
     if passage_vectors is not None and passage_members is not None:
         vectors_save(folder / "passages.npy", passage_vectors)
+        if len(passage_vectors) > EXACT_LIMIT:
+            HNSWSearch.build(
+                passage_vectors,
+                folder / "passages.usearch",
+                threads=settings.LOKET_ENCODER_THREADS,
+            )
         np.savez(
             folder / "passage_orgs.npz",
             indptr=np.cumsum([0] + [len(m) for m in passage_members]).astype(np.int64),
@@ -336,6 +342,15 @@ class LoadedIndex:
     base_corpus: Corpus | None = None
     base_pics: list[str] = dataclasses.field(default_factory=list)
     overlay_seen: str = ""
+    _by_pic: dict[str, int] | None = None
+    _by_pic_source: list[str] = dataclasses.field(default_factory=list)
+
+    def position_of_pic(self) -> dict[str, int]:
+        """CORDIS PIC -> position, built once per loaded index and overlay."""
+        if self._by_pic is None or len(self._by_pic_source) != len(self.pics):
+            self._by_pic = {pic: i for i, pic in enumerate(self.pics) if pic}
+            self._by_pic_source = self.pics
+        return self._by_pic
 
     def key_for(self, position: int) -> str:
         """The batch output id: the CORDIS PIC for imported organisations, else the Loket id."""
@@ -357,8 +372,14 @@ def _load(folder: Path) -> LoadedIndex:
     passages = None
     if (folder / "passages.npy").exists():
         members = np.load(folder / "passage_orgs.npz")
+        passage_vectors = vectors_open(folder / "passages.npy")
+        ann = folder / "passages.usearch"
         passages = PassageIndex(
-            vectors_open(folder / "passages.npy"), members["indptr"], members["orgs"], len(pks)
+            passage_vectors,
+            members["indptr"],
+            members["orgs"],
+            len(pks),
+            search=HNSWSearch(passage_vectors, ann) if ann.exists() else None,
         )
     passage_lexical = folder / "passage_lexical.npz"
     country_affinity = folder / "country_affinity.json"
@@ -453,6 +474,7 @@ def _overlay(loaded: LoadedIndex, rows: list[tuple[int, bytes]]) -> None:
     )
     loaded.pks = np.asarray(pks, dtype=np.int64)
     loaded.pics = pics
+    loaded._by_pic = None
 
 
 def index_get() -> LoadedIndex | None:

@@ -263,8 +263,16 @@ class PassageIndex:
     (`max`) and a vote: the summed similarity of the top-k passages each organisation took part
     in ("organisations in projects like this one")."""
 
-    def __init__(self, vectors: np.ndarray, indptr: np.ndarray, orgs: np.ndarray, n_orgs: int):
+    def __init__(
+        self,
+        vectors: np.ndarray,
+        indptr: np.ndarray,
+        orgs: np.ndarray,
+        n_orgs: int,
+        search=None,  # a VectorSearch over `vectors` (exact numpy search without one)
+    ):
         self.vectors = vectors  # P x d, unit rows (may be memory-mapped)
+        self.search = search
         self.indptr = np.asarray(indptr, dtype=np.int64)  # passage -> orgs (CSR)
         self.orgs = np.asarray(orgs, dtype=np.int64)
         self.n_orgs = n_orgs
@@ -288,21 +296,44 @@ class PassageIndex:
         orgs = np.fromiter((o for m in members for o in m), dtype=np.int64, count=int(indptr[-1]))
         return cls(vectors, indptr, orgs, n_orgs)
 
-    def passage_scores(self, query: np.ndarray) -> np.ndarray:
+    def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k passages most similar to the query (through `search`, an ANN index at scale)."""
         if not len(self):
-            return np.zeros(0, dtype=np.float32)
-        return np.asarray(self.vectors @ query.astype(np.float32), dtype=np.float32)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self.search is not None:
+            return self.search.search(query, min(k, len(self)))
+        sims = np.asarray(self.vectors @ query.astype(np.float32), dtype=np.float32)
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        return top.astype(np.int64), sims[top]
 
-    def org_max(self, sims: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """The best passage score of each given organisation (0 for none)."""
+    def org_max(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The best passage cosine of each given organisation (0 for none): only the given
+        organisations' passages are compared."""
+        positions = np.asarray(positions, dtype=np.int64)
         out = np.zeros(len(positions), dtype=np.float32)
-        for j, i in enumerate(positions):
-            if i >= self.n_orgs:  # an organisation added after the build: no passages here
-                continue
-            start, end = self._org_indptr[i], self._org_indptr[i + 1]
-            if end > start:
-                out[j] = sims[self._org_passages[start:end]].max()
+        known = positions < self.n_orgs  # organisations added after the build have none here
+        starts = np.zeros(len(positions), dtype=np.int64)
+        ends = np.zeros(len(positions), dtype=np.int64)
+        starts[known] = self._org_indptr[positions[known]]
+        ends[known] = self._org_indptr[positions[known] + 1]
+        counts = ends - starts
+        if not counts.sum():
+            return out
+        nonempty = counts > 0
+        gather = np.concatenate(
+            [self._org_passages[a:b] for a, b in zip(starts[nonempty], ends[nonempty], strict=True)]
+        )
+        sims = np.asarray(self.vectors[gather] @ query.astype(np.float32), dtype=np.float32)
+        offsets = np.concatenate([[0], np.cumsum(counts[nonempty])[:-1]])
+        out[nonempty] = np.maximum.reduceat(sims, offsets)
         return out
+
+    def vote_nearest(self, query: np.ndarray, k: int) -> dict[int, float]:
+        ids, sims = self.nearest(query, k)
+        full = np.zeros(len(self), dtype=np.float32)
+        full[ids] = sims
+        return self.vote(full, k)
 
     def vote(self, sims: np.ndarray, k: int) -> dict[int, float]:
         """Organisations of the top-k passages, each with the summed score of its passages."""

@@ -208,7 +208,7 @@ def match_for(
 def match_batch_line(*, text: str, seeker: str | None, exclude: list[str], top: int) -> list[dict]:
     """One line of `match_batch`: ids are CORDIS PICs for imported organisations, else Loket ids."""
     loaded, matcher = _matcher()
-    by_pic = {pic: i for i, pic in enumerate(loaded.pics) if pic}
+    by_pic = loaded.position_of_pic()
 
     def key_of(ref: str | None) -> str | None:
         if not ref:

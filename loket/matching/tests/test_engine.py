@@ -182,10 +182,12 @@ def test_passage_index_gives_each_organisation_its_best_passage_and_a_vote():
     vectors = np.asarray([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
     # passage 0: orgs 0 and 1; passage 1: org 2; passage 2: org 1
     index = PassageIndex.from_lists(vectors, [[0, 1], [2], [1]], 4)
-    sims = index.passage_scores(np.asarray([1.0, 0.0], dtype=np.float32))
-    np.testing.assert_allclose(index.org_max(sims, np.asarray([0, 1, 2, 3, 9])), [1, 1, 0, 0, 0])
-    votes = index.vote(sims, 2)
-    assert votes == pytest.approx({0: 1.0, 1: 1.6})
+    query = np.asarray([1.0, 0.0], dtype=np.float32)
+    np.testing.assert_allclose(index.org_max(query, np.asarray([0, 1, 2, 3, 9])), [1, 1, 0, 0, 0])
+    assert index.vote_nearest(query, 2) == pytest.approx({0: 1.0, 1: 1.6})
+    hnsw_like = PassageIndex.from_lists(vectors, [[0, 1], [2], [1]], 4)
+    hnsw_like.search = ExactSearch(vectors)
+    assert hnsw_like.vote_nearest(query, 2) == pytest.approx({0: 1.0, 1: 1.6})
 
 
 def test_recency_weight_halves_every_half_life():

@@ -31,8 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--until", default="2020-12-31")
         parser.add_argument(
             "--fit-until",
-            default="2014-03-31",
-            help="inner split on visible data only, for fitting the fusion",
+            nargs="+",
+            default=["2014-03-31", "2014-12-31"],
+            help="inner splits (directory cut dates) on visible data only, for fitting the fusion",
         )
         parser.add_argument("--encoder", default=getattr(settings, "LOKET_MATCH_ENCODER", "use-m3"))
         parser.add_argument(
@@ -57,10 +58,15 @@ class Command(BaseCommand):
         cache = Path(settings.LOKET_MATCH_INDEX_DIR) / "cache"
         projects, orgs = cordis_load(folder)
 
-        inner = split_build(
-            projects, orgs, model, until=fit_until, query_until=until, cache_dir=cache
-        )
-        inner_pools = pools_collect(inner, Matcher(inner.corpus, model)) if inner.queries else []
+        inner_pools = []
+        inner_queries = 0
+        for cut in fit_until:
+            inner = split_build(
+                projects, orgs, model, until=cut, query_until=until, cache_dir=cache
+            )
+            inner_pools += pools_collect(inner, Matcher(inner.corpus, model))
+            inner_queries += len(inner.queries)
+        fit_until = " and ".join(fit_until)
         split = split_build(projects, orgs, model, until=until, cache_dir=cache)
         fusion = None
         if inner_pools:
@@ -69,11 +75,11 @@ class Command(BaseCommand):
             fusion = fusion_fit_pools(inner_pools, chosen)
         if fusion is None:
             fusion = LogisticFusion.load()
-        if save_weights and fusion is not None and inner.queries:
+        if save_weights and fusion is not None and inner_pools:
             fusion.save(
                 note={
                     "fitted_on": f"directory <= {fit_until}, queries to {until}",
-                    "queries": len(inner.queries),
+                    "queries": inner_queries,
                     "encoder": model.name,
                 }
             )
@@ -81,7 +87,7 @@ class Command(BaseCommand):
             f"Directory: {len(split.corpus.keys)} organisations in projects started by {until}; "
             f"{len(split.queries)} later projects as queries "
             f"({sum(len(q.relevant) for q in split.queries)} relevant partners). "
-            f"Fusion fitted on {len(inner.queries)} queries of the inner split "
+            f"Fusion fitted on {inner_queries} queries of the inner split "
             f"(directory <= {fit_until})."
         )
         table = methods_evaluate(split, Matcher(split.corpus, model, fusion), METHODS)
