@@ -174,8 +174,8 @@ def matching_scores(*, text: str, organisation_ids: list[int]) -> dict[int, floa
     """The matching engine's view of the question: a 0..1 relevance per intermediary.
 
     Ranks the intermediaries in the match index for the text (loket.matching.services.match_for,
-    public profiles only, as a visitor would see them) and scales the scores so the best one is
-    1. Empty when the index is not built or the engine fails: routing then relies on region,
+    public profiles only, as a visitor would see them) and scales the scores from 1 (best) to 0
+    (last of those ranked). Empty when the index is not built or the engine fails: routing then relies on region,
     services and language alone, and a question can always be asked.
     """
     if not organisation_ids or not (text or "").strip():
@@ -195,15 +195,15 @@ def matching_scores(*, text: str, organisation_ids: list[int]) -> dict[int, floa
         logger.info("matching unavailable for question routing", exc_info=True)
         return {}
     wanted = set(organisation_ids)
-    scores = {
-        r.organisation.pk: float(r.score)
-        for r in results
-        if r.organisation.pk in wanted and r.score > 0
-    }
-    best = max(scores.values(), default=0.0)
-    if best <= 0:
+    scores = {r.organisation.pk: float(r.score) for r in results if r.organisation.pk in wanted}
+    if not scores:
         return {}
-    return {pk: round(score / best, 4) for pk, score in scores.items()}
+    # The engine's scale depends on its method (fused logits may be negative, RRF is tiny):
+    # only the order and the spacing among these intermediaries carry over, best = 1, last = 0.
+    best, worst = max(scores.values()), min(scores.values())
+    if best == worst:
+        return dict.fromkeys(scores, 1.0)
+    return {pk: round((score - worst) / (best - worst), 4) for pk, score in scores.items()}
 
 
 def intermediaries_rank(
@@ -278,13 +278,17 @@ def question_query(text: str) -> ParsedQuery:
 
     The directory's own parser wants every word to match, right for a search box and wrong for
     a paragraph; here the longest (most specific) words count, each with its stems as
-    alternatives, and the directory's ranking (bm25, ts_rank) orders the organisations.
+    alternatives and prefixes, and the directory's ranking (bm25, ts_rank) orders the results.
     """
     words = [t for t in dict.fromkeys(tokens((text or "")[:5000])) if len(t) >= 5]
     words = [w for w in words if w not in _QUESTION_NOISE and not w.isdigit()]
     words = sorted(words, key=len, reverse=True)[:SUGGESTION_WORDS]
-    alternatives = tuple(dict.fromkeys(stem for word in words for stem in stems(word)))
-    return ParsedQuery(terms=(alternatives,) if alternatives else (), prefix_last=False)
+    alternatives = tuple(
+        dict.fromkeys(stem for word in words for stem in stems(word) if len(stem) >= 4)
+    )
+    # One group of alternatives, each also as a prefix: the stemmer keeps "sensor" and
+    # "sensoren" apart, and Dutch compounds (octrooiaanvraag) start with the word asked about.
+    return ParsedQuery(terms=(alternatives,) if alternatives else (), prefix_last=True)
 
 
 def organisations_suggested(
