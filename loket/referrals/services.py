@@ -536,7 +536,7 @@ def case_reminder_send(*, case: Case, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("holder__intermediary_profile")
             .get(pk=case.pk)
         )
