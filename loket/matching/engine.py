@@ -309,7 +309,9 @@ class Matcher:
                     lexical=float(lexical[i]) if lexical is not None else 0.0,
                     past_partner=int(past.get(key, 0)),
                     partner_of_partner=int(reach.get(key, 0)),
-                    via=via.get(key, ""),
+                    # "worked with X, who worked with you" only says something new about
+                    # organisations you have not worked with yourself
+                    via="" if past.get(key) else via.get(key, ""),
                 )
             )
         return self._finish(out, request, seeker_pos, query_vec)
