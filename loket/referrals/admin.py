@@ -5,7 +5,9 @@ from loket.referrals.models import Case, CaseEvent, CaseHolding, IntermediaryPro
 
 @admin.register(IntermediaryProfile)
 class IntermediaryProfileAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "response_days", "accepts_cases", "updated_at"]
+    list_display = ["organisation", "approved", "response_days", "accepts_cases", "updated_at"]
+    list_filter = ["approved", "accepts_cases"]
+    list_editable = ["approved"]
     search_fields = ["organisation__name"]
     raw_id_fields = ["organisation"]
 

@@ -38,11 +38,17 @@ class Scope:
 
 
 def dashboard_scope_for(*, user: User | None, scope: str = "") -> Scope:
-    """Access: staff of an intermediary (own cases by default, the network on request) and
+    """Access: staff of an approved intermediary (own cases by default, the network on request) and
     curators (the network). Everyone else gets 404."""
     if user is None or not user.is_authenticated:
         raise Http404
-    org_ids = set(intermediary_orgs_for(user=user).values_list("pk", flat=True))
+    # Only staff of approved intermediaries: registering an organisation as an intermediary
+    # does not open the network's figures.
+    org_ids = set(
+        intermediary_orgs_for(user=user)
+        .filter(intermediary_profile__approved=True)
+        .values_list("pk", flat=True)
+    )
     if not org_ids and not user.is_staff:
         raise Http404
     cases = Case.objects.select_related("holder").prefetch_related("holdings")

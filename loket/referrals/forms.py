@@ -40,6 +40,7 @@ class AskForm(forms.Form):
         queryset=Organisation.objects.filter(
             org_type=OrganisationType.INTERMEDIARY,
             intermediary_profile__accepts_cases=True,
+            intermediary_profile__approved=True,
             visibility="public",
         ),
         required=False,

@@ -54,8 +54,9 @@ class Language(models.TextChoices):
 
 class IntermediaryProfileQuerySet(models.QuerySet["IntermediaryProfile"]):
     def listed(self) -> IntermediaryProfileQuerySet:
-        """Profiles of intermediaries whose organisation is listed publicly."""
+        """Approved profiles of intermediaries whose organisation is listed publicly."""
         return self.filter(
+            approved=True,
             organisation__org_type=OrganisationType.INTERMEDIARY,
             organisation__visibility="public",
         )
@@ -91,6 +92,9 @@ class IntermediaryProfile(models.Model):
     )
     accepts_cases = models.BooleanField(_("accepts questions"), default=True)
     contact_email = models.EmailField(_("contact e-mail address"), blank=True)
+    # Anyone may register an organisation as an intermediary; a profile made on the self-service
+    # page stays out of the directory and routing until a curator approves it (admin).
+    approved = models.BooleanField(_("approved by a curator"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = IntermediaryProfileQuerySet.as_manager()

@@ -604,7 +604,7 @@ def intermediary_profile_update(
             )
         profile = IntermediaryProfile.objects.select_for_update().filter(
             organisation=organisation
-        ).first() or IntermediaryProfile(organisation=organisation)
+        ).first() or IntermediaryProfile(organisation=organisation, approved=False)
         profile.services = _choices(services, Service.values)
         profile.target_groups = _choices(target_groups, TargetGroup.values)
         profile.regions_served = _choices(regions_served, Region.values)

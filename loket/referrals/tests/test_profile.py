@@ -163,3 +163,27 @@ def test_staff_of_a_second_intermediary_edit_only_their_own(client_for, ida, ins
     assert client_for(ida).get(url(other)).status_code == 404
     assert client_for(ida).post(url(other), valid_post(instruments)).status_code == 404
     assert not IntermediaryProfile.objects.filter(organisation=other).exists()
+
+
+def test_a_self_made_profile_waits_for_a_curator_before_it_is_listed_or_routed(
+    client_for, ida, org_intermediary, instruments, tto_profile
+):
+    client = client_for(ida)
+    client.post(url(org_intermediary), valid_post(instruments))
+    profile = IntermediaryProfile.objects.get(organisation=org_intermediary)
+    assert profile.approved is False and profile.accepts_cases is True
+    assert 'data-testid="awaiting-review"' in client.get(url(org_intermediary)).content.decode()
+    assert client_for(None).get(f"/vraag/intermediaries/{profile.pk}/").status_code == 404
+    directory = client_for(None).get("/vraag/intermediaries/").content.decode()
+    assert org_intermediary.name not in directory
+    from loket.referrals import selectors
+
+    ranked = selectors.intermediaries_rank(
+        text="octrooi op een sensor", region="west_vlaanderen", limit=10
+    )
+    assert org_intermediary not in [p.profile.organisation for p in ranked]
+    # Its staff have an inbox for what reaches them, but not the network's figures.
+    assert client.get("/vraag/dashboard/").status_code == 404
+    IntermediaryProfile.objects.filter(pk=profile.pk).update(approved=True)
+    assert client_for(None).get(f"/vraag/intermediaries/{profile.pk}/").status_code == 200
+    assert client.get("/vraag/dashboard/").status_code == 200
