@@ -178,10 +178,19 @@ def worker(size: int, queries: int, out_file: str) -> None:
     for text, seeker in zip(query_texts[:5], seekers, strict=False):  # warm up
         match_batch_line(text=text, seeker=seeker, exclude=[], top=10)
     samples = []
+    profile = None
+    if os.environ.get("BENCH_PROFILE"):  # where the time goes: a cProfile of the batch lines
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     for text, seeker in zip(query_texts, seekers, strict=True):
         t = time.perf_counter()
         match_batch_line(text=text, seeker=seeker, exclude=[], top=10)
         samples.append(time.perf_counter() - t)
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_PROFILE"])
     result["batch_p50"], result["batch_p95"] = _pcts(samples)
 
     with tempfile.TemporaryDirectory() as tmp:

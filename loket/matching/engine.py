@@ -21,6 +21,9 @@ from loket.matching.vectors import VectorSearch
 
 # How many candidates each signal contributes to the fused pool; R@50 needs well over 50.
 POOL = 200
+# Each signal's candidates whose visibility the database checks: enough that POOL remain after
+# hidden and members-only profiles are removed.
+CANDIDATES = POOL * 3 // 2
 # How many of the most similar passages vote for their organisations.
 VOTE_K = 100
 METHODS = ("popularity", "bm25", "past_partners", "dense", "rrf", "hybrid")
@@ -135,13 +138,20 @@ class Matcher:
             self._memo["dense", text] = self.encoder.encode_queries([text])[0]
         return self._memo["dense", text]
 
+    @staticmethod
+    def _breadth(request: MatchRequest) -> int:
+        """How deep to read each signal: filters remove many candidates, visibility a few."""
+        if any(vars(request.filters).values()):
+            return POOL * 4
+        return CANDIDATES if request.allowed is not None else POOL
+
     def _dense_top(self, text: str, query_vec: np.ndarray, k: int) -> np.ndarray:
         """Nearest profiles by vector; the candidates and the ranking share one search."""
         k = min(len(self.corpus.dense), k)
         key = ("dense_top", text)
         found = self._memo.get(key)
         if not isinstance(found, np.ndarray) or len(found) < k:
-            found, _sims = self.corpus.dense.search(query_vec, max(k, POOL * 4))
+            found, _sims = self.corpus.dense.search(query_vec, max(k, CANDIDATES))
             self._memo[key] = found
         return found[:k]
 
@@ -172,6 +182,13 @@ class Matcher:
     def _top(self, scores: np.ndarray, ok, k: int) -> list[int]:
         """Best k admissible positions with a positive score."""
         positive = np.flatnonzero(scores > 0)
+        head = 4 * k  # sort only the best few: most of them are admissible
+        if len(positive) > head:
+            best = positive[np.argpartition(-scores[positive], head - 1)[:head]]
+            order = best[np.argsort(-scores[best], kind="stable")]
+            out = [int(i) for i in order if ok(int(i))][:k]
+            if len(out) >= k:
+                return out
         order = positive[np.argsort(-scores[positive], kind="stable")]
         out = []
         for i in order:
@@ -192,18 +209,19 @@ class Matcher:
         reach, _via = graph.partners_of_partners(seeker)
         found.update(corpus.position[k] for k in list(past) + list(reach) if k in corpus.position)
         found.update(request.include)
+        breadth = self._breadth(request)
         if request.text:
-            found.update(self._top(self._lexical(request.text), ok, POOL * 2))
+            found.update(self._top(self._lexical(request.text), ok, breadth))
             query_vec = self._query_vec(request.text)
             if len(corpus.dense):
-                positions = self._dense_top(request.text, query_vec, POOL * 4)
+                positions = self._dense_top(request.text, query_vec, breadth)
                 found.update(int(i) for i in positions)
             signals = self.signals(request, None, graph, query_vec, None, past)
             for vote in (signals.vote, signals.lexical_vote):
-                found.update(sorted(vote, key=lambda i: -vote[i])[: POOL * 2])
+                found.update(sorted(vote, key=lambda i: -vote[i])[:breadth])
         added = 0
         for i in corpus._by_activity:
-            if added >= POOL * 2:
+            if added >= POOL // 2:
                 break
             if ok(int(i)):
                 found.add(int(i))
@@ -254,12 +272,7 @@ class Matcher:
         dense_top: list[int] = []
         if query_vec is not None and len(corpus.dense):
             # Ask the index for more than needed: filters and visibility remove some.
-            k = min(
-                len(corpus.dense),
-                POOL * 4
-                if (request.allowed is not None or any(vars(request.filters).values()))
-                else POOL,
-            )
+            k = min(len(corpus.dense), self._breadth(request))
             positions = self._dense_top(request.text, query_vec, k)
             dense_top = [int(i) for i in positions if ok(int(i))][:POOL]
         if method == "dense":
