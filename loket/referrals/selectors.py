@@ -476,15 +476,15 @@ def case_links_for(*, case: Case, access: CaseAccess, user: User | None = None) 
     by_model: dict[type[Model], list[int]] = {}
     for link in links:
         model = link.target_type.model_class()
-        if model in LinkKind.MODELS.values():
+        if model is not None and model in LinkKind.MODELS.values():
             by_model.setdefault(model, []).append(link.target_id)
     visible = {model: _visible_targets(model, user).in_bulk(ids) for model, ids in by_model.items()}
     kinds = {model: kind for kind, model in LinkKind.MODELS.items()}
     shown = []
     for link in links:
         model = link.target_type.model_class()
-        target = visible.get(model, {}).get(link.target_id)
-        if target is None:
+        target = visible.get(model, {}).get(link.target_id) if model is not None else None
+        if model is None or target is None:
             continue
         label, url = _link_label_and_url(target)
         shown.append(LinkView(kind=kinds[model], label=label, url=url, internal=link.internal))
