@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from loket.instruments import rules, selectors, services, transparency
-from loket.instruments.exports import FORMATS, table_response, xlsx_response
 from loket.instruments.forms import BurdenReportForm, CsvUploadForm, WizardForm
 from loket.instruments.ical import calendar_ics
 from loket.instruments.models import Category, ChangeLog, Level, Modality, TargetGroup
 from loket.lib.errors import ApplicationError
+from loket.lib.spreadsheet import FORMATS, table_response, xlsx_response
 from loket.organisations.models import Organisation
 
 

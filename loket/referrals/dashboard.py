@@ -11,22 +11,13 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from loket.lib.spreadsheet import csv_safe
 from loket.organisations.models import Region
 from loket.referrals.models import Case, CaseState, Outcome, Referral, Service
 from loket.referrals.selectors import intermediary_orgs_for
 
 if TYPE_CHECKING:
     from loket.accounts.models import User
-
-CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(CSV_DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
 
 
 @dataclass
@@ -155,7 +146,7 @@ def dashboard_rows(*, scope: Scope) -> list[list[str]]:
         held = sorted({h.organisation_id for h in case.holdings.all()})
         rows.append(
             [
-                csv_cell(value)
+                csv_safe(value)
                 for value in [
                     case.pk,
                     case.created_at.isoformat(),

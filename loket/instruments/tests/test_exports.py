@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from loket.instruments.exports import xlsx_bytes
 from loket.instruments.models import Instrument
 from loket.instruments.services import catalogue_load
 from loket.instruments.tests.test_transparency import load_fixture
+from loket.lib.spreadsheet import xlsx_bytes
 
 DANGEROUS = ["=1+2", '=HYPERLINK("http://evil")', "+1", "-1+2", "@SUM(A1)", "\tTab", "\rCR"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
