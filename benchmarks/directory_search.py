@@ -9,7 +9,9 @@ rows go into a fresh SQLite file and a fresh PostgreSQL database (BENCH_PG_URL, 
 postgres://postgres@127.0.0.1:5432/loket_bench_directory); both are dropped afterwards.
 
 Measured per query: the selector (count, first page and all facet counts, as the page needs them)
-and the whole directory page through Django's test client (anonymous, full HTML). Printed as a table.
+and the whole directory page through Django's test client (anonymous, full HTML). The cache is
+cleared before every measurement, so browsing figures are cold (first visitor after a profile
+change); warm browsing (cached facet counts) is printed separately. Printed as a table.
 """
 
 from __future__ import annotations
@@ -152,6 +154,7 @@ def worker(rows_file: str, sizes: list[int], rounds: int, out_file: str) -> None
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
@@ -198,6 +201,7 @@ def worker(rows_file: str, sizes: list[int], rounds: int, out_file: str) -> None
                     {k: v for k, v in params.items() if k not in ("q", "sort", "page")}
                 )
                 reset_queries()
+                cache.clear()
                 with CaptureQueriesContext(connection) as captured:
                     t0 = time.perf_counter()
                     result = organisation_directory(
@@ -211,12 +215,23 @@ def worker(rows_file: str, sizes: list[int], rounds: int, out_file: str) -> None
                     timings["selector"].append(time.perf_counter() - t0)
                 query_counts.append(len(captured.captured_queries))
                 matches.append(result.count)
+                cache.clear()
                 t0 = time.perf_counter()
                 response = client.get("/", params)
                 timings["page"].append(time.perf_counter() - t0)
                 if response.status_code != 200:
                     raise SystemExit(f"{params} gave HTTP {response.status_code}")
                 slowest.append((timings["selector"][-1], params))
+        browse = [p for p in queries if "q" not in p]
+        for params in browse:  # prime the cache once, then measure
+            client.get("/", params)
+        warm = []
+        for _round in range(rounds):
+            for params in browse:
+                t0 = time.perf_counter()
+                client.get("/", params)
+                warm.append(time.perf_counter() - t0)
+        timings["page, browsing, warm cache"] = warm
         slowest.sort(key=lambda item: -item[0])
         for seconds, params in slowest[:3]:
             print(f"  {vendor} {size:,}: slowest {seconds * 1000:.0f} ms {params}", flush=True)

@@ -23,6 +23,10 @@ def _isolated_state(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LOKET_MATCH_INDEX_DIR = tmp_path / "match_index"
     index_reset()
+    # Cached figures (directory facet counts) must not outlive the test database's rollback.
+    from django.core.cache import cache
+
+    cache.clear()
     yield
     index_reset()
 

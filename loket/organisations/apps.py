@@ -6,3 +6,6 @@ class OrganisationsConfig(AppConfig):
     name = "loket.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from loket.organisations import signals  # noqa: F401 - connects the cache invalidation

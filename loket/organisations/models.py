@@ -172,6 +172,26 @@ class Organisation(models.Model):
             models.Index(fields=["country"]),
             models.Index(fields=["name"]),
             models.Index(fields=["-eu_contribution_total"]),
+            # The directory: facet grouping reads only this index; sorted pages walk the others.
+            models.Index(
+                fields=[
+                    "visibility",
+                    "org_type",
+                    "size_class",
+                    "region",
+                    "country",
+                    "nace_code",
+                    "project_count",
+                ],
+                name="organisation_facets",
+            ),
+            models.Index(
+                fields=["visibility", "-eu_contribution_total", "name"],
+                name="organisation_by_funding",
+            ),
+            models.Index(
+                fields=["visibility", "-project_count", "name"], name="organisation_by_projects"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

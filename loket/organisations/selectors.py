@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from loket.organisations.countries import country_name
+from loket.organisations.directory_cache import directory_cached
+from loket.organisations.facets import facet_counts
 from loket.organisations.models import (
     InnovationType,
     Organisation,
@@ -20,7 +25,14 @@ from loket.organisations.models import (
     Region,
     SizeClass,
 )
-from loket.organisations.search import search_filter, search_query_parse, search_ranked
+from loket.organisations.search import (
+    RANK_CANDIDATES,
+    search_filter,
+    search_prefer_index,
+    search_query_parse,
+    search_rank_is_capped,
+    search_ranked,
+)
 from loket.organisations.taxonomy import INNOVATION_TYPE_LABELS, NACE_DIVISIONS, NACE_SECTIONS
 
 if TYPE_CHECKING:
@@ -31,6 +43,7 @@ if TYPE_CHECKING:
 PER_PAGE = 20
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 MAX_FILTER_VALUES = 50
+MAX_COUNTRY_OPTIONS = 40
 MAX_ID = 2**63 - 1  # larger ids overflow the database's integer
 
 
@@ -182,8 +195,12 @@ def organisation_list(
     query: str = "",
     filters: OrganisationFilters | None = None,
     sort: str | None = None,
+    match_count: int | None = None,
 ) -> QuerySet[Organisation]:
-    """Directory listing for a user: listed profiles matching the query and filters, sorted."""
+    """Directory listing for a user: listed profiles matching the query and filters, sorted.
+
+    `match_count` (when known) lets a broad query rank only its best candidates (search_ranked).
+    """
     filters = filters or OrganisationFilters()
     parsed = search_query_parse(query)
     queryset = _apply_filters(Organisation.objects.listed_for(user), filters)  # type: ignore[arg-type]
@@ -191,7 +208,7 @@ def organisation_list(
     queryset = queryset.defer("profile_text", "search_document")
     effective = sort_for(query=query, sort=sort)
     if effective == Sort.RELEVANCE:
-        return search_ranked(queryset, parsed)
+        return search_ranked(queryset, parsed, match_count=match_count)
     return search_filter(queryset, parsed).order_by(*ORDERINGS[effective])
 
 
@@ -226,33 +243,135 @@ def _options(
     ]
 
 
-def organisation_facets(
+# The facet columns grouped in one query; "sector" is derived from nace_code, "eu" from
+# project_count. Innovation types (many-to-many) are counted by a query of their own.
+COMBINATION_KEYS = ("type", "size", "region", "country", "sector", "eu")
+
+
+def _nace_section(code: str) -> str:
+    """The NACE section of a stored code, matching what `_sector_q` selects."""
+    code = (code or "").strip()
+    if code[:1].isalpha():
+        return code[:1].upper()
+    return NACE_DIVISIONS.get(code[:2], ("",))[0]
+
+
+def _audience(user: User | AnonymousUser | None) -> str:
+    # listed_for() distinguishes only anonymous visitors from signed-in users.
+    return "member" if user is not None and user.is_authenticated else "public"
+
+
+def _combinations(queryset: QuerySet[Organisation]) -> list[tuple[tuple[str, ...], int]]:
+    """The organisations grouped by every facet column at once: (values, count) pairs."""
+    columns = ("org_type", "size_class", "region", "country", "nace_code", "has_eu")
+    rows = (
+        queryset.order_by()
+        .annotate(
+            has_eu=Case(
+                When(project_count__gt=0, then=Value("1")),
+                default=Value("0"),
+                output_field=CharField(),
+            )
+        )
+        .values(*columns)
+        .annotate(n=Count("id"))
+        .values_list(*columns, "n")
+    )
+    merged: Counter[tuple[str, ...]] = Counter()
+    for org_type, size, region, country, nace, eu, n in rows:
+        merged[(org_type, size, region, country, _nace_section(nace), eu)] += n
+    return list(merged.items())
+
+
+def _innovation_counts(queryset: QuerySet[Organisation]) -> dict[str, int]:
+    through = Organisation.innovation_types.through
+    rows = (
+        through.objects.filter(organisation_id__in=queryset.order_by().values("id"))
+        .order_by()
+        .values("innovationtype_id")
+        .annotate(n=Count("organisation_id"))
+        .values_list("innovationtype_id", "n")
+    )
+    return dict(rows)
+
+
+def _innovation_in_use() -> bool:
+    return directory_cached(
+        ("innovation-in-use",),
+        lambda: Organisation.innovation_types.through.objects.exists(),
+    )
+
+
+@dataclass
+class DirectoryCounts:
+    total: int
+    facets: list[Facet]
+
+
+def directory_counts(
     *,
     user: User | AnonymousUser | None,
     query: str = "",
     filters: OrganisationFilters | None = None,
-) -> list[Facet]:
-    """Counts per facet value: one GROUP BY per facet, each with every other facet applied."""
+) -> DirectoryCounts:
+    """The number of results and the counts per facet value, in at most two queries.
+
+    Every facet's counts apply every other facet's selection. Without a query the grouped rows
+    and the innovation counts come from the directory cache (see directory_cache.py).
+    """
     filters = filters or OrganisationFilters()
     parsed = search_query_parse(query)
     base = search_filter(Organisation.objects.listed_for(user), parsed)  # type: ignore[arg-type]
-
-    def grouped(skip: str, column: str) -> dict[str, int]:
-        rows = (
-            _apply_filters(base, filters, skip=skip)
-            .order_by()
-            .values(column)
-            .annotate(n=Count("id"))
-            .values_list(column, "n")
+    audience = _audience(user)
+    # Innovation types (many-to-many) narrow the groups in SQL; all other facets in Python.
+    combinations_base = _apply_filters(
+        base, OrganisationFilters(innovation_types=filters.innovation_types)
+    )
+    if parsed:
+        rows = _combinations(combinations_base)
+    else:
+        rows = directory_cached(
+            ("combinations", audience, filters.innovation_types),
+            lambda: _combinations(combinations_base),
         )
-        return {value: n for value, n in rows if value}
+    selected_eu = (
+        () if filters.has_eu_projects is None else ("1" if filters.has_eu_projects else "0",)
+    )
+    counts, total = facet_counts(
+        rows,
+        COMBINATION_KEYS,
+        {
+            "type": filters.types,
+            "size": filters.size_classes,
+            "region": filters.regions,
+            "country": filters.countries,
+            "sector": filters.sectors,
+            "eu": selected_eu,
+        },
+    )
 
+    innovation_base = _apply_filters(base, filters, skip="innovation")
+    if not _innovation_in_use():
+        innovation: dict[str, int] = {}
+    elif parsed:
+        innovation = _innovation_counts(innovation_base)
+    else:
+        without_innovation = replace(filters, innovation_types=())
+        innovation = directory_cached(
+            ("innovation", audience, without_innovation),
+            lambda: _innovation_counts(innovation_base),
+        )
+
+    def drop_empty(counter: Mapping[str, int]) -> dict[str, int]:
+        return {value: n for value, n in counter.items() if value}
+
+    countries = drop_empty(counts["country"])
     facets = [
         Facet(
             "type",
             _("Type"),
             _options(
-                grouped("type", "org_type"),
+                drop_empty(counts["type"]),
                 dict(OrganisationType.choices),
                 filters.types,
                 keep_order=True,
@@ -262,7 +381,7 @@ def organisation_facets(
             "size",
             _("Size"),
             _options(
-                grouped("size", "size_class"),
+                drop_empty(counts["size"]),
                 dict(SizeClass.choices),
                 filters.size_classes,
                 keep_order=True,
@@ -272,91 +391,64 @@ def organisation_facets(
             "region",
             _("Region"),
             _options(
-                grouped("region", "region"), dict(Region.choices), filters.regions, keep_order=True
+                drop_empty(counts["region"]), dict(Region.choices), filters.regions, keep_order=True
             ),
         ),
-    ]
-
-    divisions = (
-        _apply_filters(base, filters, skip="sector")
-        .exclude(nace_code="")
-        .annotate(prefix=Substr("nace_code", 1, 2))
-        .order_by()
-        .values("prefix")
-        .annotate(n=Count("id"))
-        .values_list("prefix", "n")
-    )
-    sections: dict[str, int] = {}
-    for prefix, n in divisions:
-        prefix = (prefix or "").upper()
-        section = prefix[:1] if prefix[:1].isalpha() else NACE_DIVISIONS.get(prefix, ("",))[0]
-        if section:
-            sections[section] = sections.get(section, 0) + n
-    facets.append(
         Facet(
             "sector",
             _("Sector"),
-            _options(sections, NACE_SECTIONS, filters.sectors, keep_order=True),
-        )
-    )
-
-    innovation_counts = dict(
-        Organisation.innovation_types.through.objects.filter(
-            organisation_id__in=_apply_filters(base, filters, skip="innovation")
-            .order_by()
-            .values("id")
-        )
-        .order_by()
-        .values("innovationtype_id")
-        .annotate(n=Count("organisation_id"))
-        .values_list("innovationtype_id", "n")
-    )
-    facets.append(
+            _options(drop_empty(counts["sector"]), NACE_SECTIONS, filters.sectors, keep_order=True),
+        ),
         Facet(
             "innovation",
             _("Innovation type"),
-            _options(
-                innovation_counts,
-                INNOVATION_TYPE_LABELS,
-                filters.innovation_types,
-                keep_order=True,
-            ),
-        )
-    )
-    countries = grouped("country", "country")
-    facets.append(
+            _options(innovation, INNOVATION_TYPE_LABELS, filters.innovation_types, keep_order=True),
+        ),
         Facet(
             "country",
             _("Country"),
-            _options(countries, {c: c for c in countries}, filters.countries, keep_order=False)[
-                :40
-            ],
-        )
-    )
-    eu = (
-        _apply_filters(base, filters, skip="eu")
-        .order_by()
-        .aggregate(
-            yes=Count("id", filter=Q(project_count__gt=0)),
-            no=Count("id", filter=Q(project_count=0)),
-        )
-    )
-    selected_eu = (
-        () if filters.has_eu_projects is None else ("1" if filters.has_eu_projects else "0",)
-    )
-    facets.append(
+            _options(
+                countries,
+                {code: country_name(code) for code in {*countries, *filters.countries}},
+                filters.countries,
+                keep_order=False,
+            )[:MAX_COUNTRY_OPTIONS],
+        ),
         Facet(
             "eu",
             _("EU projects"),
             _options(
-                {"1": eu["yes"] or 0, "0": eu["no"] or 0},
+                {"1": counts["eu"].get("1", 0), "0": counts["eu"].get("0", 0)},
                 {"1": _("Has EU projects"), "0": _("No EU projects")},
                 selected_eu,
                 keep_order=True,
             ),
-        )
-    )
-    return facets
+        ),
+    ]
+    return DirectoryCounts(total=total, facets=facets)
+
+
+def organisation_facets(
+    *,
+    user: User | AnonymousUser | None,
+    query: str = "",
+    filters: OrganisationFilters | None = None,
+) -> list[Facet]:
+    """Counts per facet value, each facet with every other facet's selection applied."""
+    with search_prefer_index():
+        return directory_counts(user=user, query=query, filters=filters).facets
+
+
+class _CountedPaginator(Paginator):
+    """A paginator whose count is already known (from the facet counts): no COUNT query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 @dataclass
@@ -367,10 +459,17 @@ class DirectoryResult:
     sort: str
     filters: OrganisationFilters
     sort_choices: tuple = Sort.CHOICES
+    total: int = 0  # all matches; more than the pages hold when the ranking is capped
+    # With a broad query on PostgreSQL only this many matches are ranked and can be paged through.
+    ranked_limit: int | None = None
 
     @property
     def count(self) -> int:
-        return self.page.paginator.count
+        return self.total
+
+    @property
+    def capped(self) -> bool:
+        return self.ranked_limit is not None
 
 
 def organisation_directory(
@@ -386,14 +485,27 @@ def organisation_directory(
     """One page of the directory with its facet counts; a bad page number gives the nearest page."""
     query = (query or "").strip()[:200]
     filters = filters or OrganisationFilters()
-    queryset = organisation_list(user=user, query=query, filters=filters, sort=sort)
-    paginator = Paginator(queryset, per_page)
+    effective = sort_for(query=query, sort=sort)
+    with search_prefer_index() if query else nullcontext():
+        counts = directory_counts(user=user, query=query, filters=filters)
+        queryset = organisation_list(
+            user=user, query=query, filters=filters, sort=effective, match_count=counts.total
+        )
+        capped = effective == Sort.RELEVANCE and search_rank_is_capped(counts.total)
+        # A capped ranking can only be paged through as far as it goes.
+        paginator = _CountedPaginator(
+            queryset, per_page, count=min(counts.total, RANK_CANDIDATES) if capped else counts.total
+        )
+        current = paginator.get_page(page)
+        current.object_list = list(current.object_list)
     return DirectoryResult(
-        page=paginator.get_page(page),
-        facets=organisation_facets(user=user, query=query, filters=filters) if with_facets else [],
+        page=current,
+        facets=counts.facets if with_facets else [],
         query=query,
-        sort=sort_for(query=query, sort=sort),
+        sort=effective,
         filters=filters,
+        total=counts.total,
+        ranked_limit=RANK_CANDIDATES if capped else None,
     )
 
 
