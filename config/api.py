@@ -1,7 +1,9 @@
 """The one NinjaAPI. Default auth: API token or session; public routes say auth=None."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -73,3 +75,29 @@ def _register_routers() -> None:
 
 
 _register_routers()
+
+
+class ErrorOut(Schema):
+    """Every error answer: a message, or (422) one entry per invalid field."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def _document_error_responses() -> None:
+    """The handlers above can answer these codes on any route; the schema says so.
+
+    422 always comes from `validation_error` (a list of fields), so it replaces a route's own
+    declaration; other codes are added only where a route does not declare them itself.
+    """
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                codes = [400, 403, 404, 409] + ([] if operation.auth_param is None else [401])
+                for code in codes:
+                    operation.response_models.setdefault(
+                        code, operation._create_response_model(ErrorOut)
+                    )
+                operation.response_models[422] = operation._create_response_model(ErrorOut)
+
+
+_document_error_responses()
