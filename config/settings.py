@@ -204,4 +204,5 @@ LOKET_MATCH_INDEX_DIR = Path(env_str("LOKET_MATCH_INDEX_DIR", str(VAR_DIR / "mat
 LOKET_ENCODER_THREADS = env_int("LOKET_ENCODER_THREADS", 2)
 
 NINJA_PAGINATION_PER_PAGE = 20
+NINJA_PAGINATION_CLASS = "loket.lib.pagination.LimitOffsetPagination"  # bounded limit and offset
 FORMS_URLFIELD_ASSUME_HTTPS = True
