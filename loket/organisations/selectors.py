@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,7 @@ PER_PAGE = 20
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 MAX_FILTER_VALUES = 50
 MAX_COUNTRY_OPTIONS = 40
+PROFILE_EXCERPT_CHARS = 1500  # of the derived project text, for the result's snippet
 MAX_ID = 2**63 - 1  # larger ids overflow the database's integer
 
 
@@ -205,7 +207,9 @@ def organisation_list(
     parsed = search_query_parse(query)
     queryset = _apply_filters(Organisation.objects.listed_for(user), filters)  # type: ignore[arg-type]
     # The long derived texts are only for the index; listing them would read megabytes per page.
-    queryset = queryset.defer("profile_text", "search_document")
+    queryset = queryset.defer("profile_text", "search_document").annotate(
+        profile_excerpt=Substr("profile_text", 1, PROFILE_EXCERPT_CHARS)
+    )
     effective = sort_for(query=query, sort=sort)
     if effective == Sort.RELEVANCE:
         return search_ranked(queryset, parsed, match_count=match_count)
@@ -228,8 +232,14 @@ class Facet:
 
 
 def _options(
-    counts: dict[str, int], labels: Mapping[str, Any], selected: tuple[str, ...], keep_order: bool
+    counts: dict[str, int],
+    labels: Mapping[str, Any],
+    selected: tuple[str, ...],
+    keep_order: bool,
+    keep_empty: bool = False,
 ) -> list[FacetOption]:
+    """Options with results (and selected ones); every known option when `keep_empty`, so a
+    search without results still shows the filters to widen it."""
     values = list(labels) if keep_order else sorted(counts, key=lambda v: (-counts[v], v))
     return [
         FacetOption(
@@ -239,7 +249,7 @@ def _options(
             selected=value in selected,
         )
         for value in values
-        if counts.get(value, 0) or value in selected
+        if counts.get(value, 0) or value in selected or (keep_empty and keep_order)
     ]
 
 
@@ -365,6 +375,7 @@ def directory_counts(
     def drop_empty(counter: Mapping[str, int]) -> dict[str, int]:
         return {value: n for value, n in counter.items() if value}
 
+    empty = total == 0
     countries = drop_empty(counts["country"])
     facets = [
         Facet(
@@ -375,6 +386,7 @@ def directory_counts(
                 dict(OrganisationType.choices),
                 filters.types,
                 keep_order=True,
+                keep_empty=empty,
             ),
         ),
         Facet(
@@ -385,13 +397,18 @@ def directory_counts(
                 dict(SizeClass.choices),
                 filters.size_classes,
                 keep_order=True,
+                keep_empty=empty,
             ),
         ),
         Facet(
             "region",
             _("Region"),
             _options(
-                drop_empty(counts["region"]), dict(Region.choices), filters.regions, keep_order=True
+                drop_empty(counts["region"]),
+                dict(Region.choices),
+                filters.regions,
+                keep_order=True,
+                keep_empty=empty,
             ),
         ),
         Facet(
@@ -422,6 +439,7 @@ def directory_counts(
                 {"1": _("Has EU projects"), "0": _("No EU projects")},
                 selected_eu,
                 keep_order=True,
+                keep_empty=empty,
             ),
         ),
     ]

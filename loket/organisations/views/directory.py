@@ -49,7 +49,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     base_items += filters.querystring_items()
     if request.GET.get("sort") and result.sort == request.GET.get("sort"):
         base_items.append(("sort", result.sort))
+    clear_items = [("q", result.query)] if result.query else []
+    if request.GET.get("sort") and result.sort == request.GET.get("sort"):
+        clear_items.append(("sort", result.sort))
     context = {
+        "has_filters": bool(filters.querystring_items()),
+        "clear_filters_url": "?" + urlencode(clear_items),
         "result": result,
         "page_obj": result.page,
         "organisations": result.page.object_list,
@@ -68,7 +73,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation, contacts = organisation_detail_for(user=request.user, pk=pk)
     user = request.user if request.user.is_authenticated else None
     history = collaboration_history(organisation=organisation, user=user, limit=PARTNER_LIMIT)
-    is_member = user is not None and membership_for(user=user, organisation=organisation) is not None
+    is_member = (
+        user is not None and membership_for(user=user, organisation=organisation) is not None
+    )
     return render(
         request,
         "organisations/organisation_detail.html",
