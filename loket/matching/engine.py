@@ -7,7 +7,6 @@ per-signal evidence kept for the explanation. Methods: "popularity", "bm25", "pa
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -400,29 +399,32 @@ class Matcher:
             )
         seeker_type = corpus.types[seeker_pos] if seeker_pos is not None else ""
         seeker_country = corpus.countries[seeker_pos] if seeker_pos is not None else ""
-        countries = corpus.country_affinity
-        for row, i in enumerate(pool):
-            key = corpus.keys[i]
-            matrix[row, column["past_partner"]] = math.log1p(signals.past.get(key, 0))
-            matrix[row, column["partner_of_partner"]] = math.log1p(signals.reach.get(key, 0))
-            matrix[row, column["activity"]] = math.log1p(float(corpus.activity[i]))
-            matrix[row, column["type_affinity"]] = (
-                corpus.affinity.score(seeker_type, corpus.types[i]) if seeker_type else 0.0
-            )
-            matrix[row, column["same_country"]] = float(
-                bool(seeker_country) and corpus.countries[i] == seeker_country
-            )
-            matrix[row, column["passage_vote"]] = math.log1p(signals.vote.get(i, 0.0))
-            matrix[row, column["lexical_vote"]] = math.log1p(signals.lexical_vote.get(i, 0.0))
-            matrix[row, column["recent_partner"]] = math.log1p(signals.recent.get(key, 0.0))
-            matrix[row, column["country_affinity"]] = (
-                countries.score(seeker_country, corpus.countries[i])
-                if countries is not None and seeker_country
-                else 0.0
-            )
-            matrix[row, column["recent_activity"]] = math.log1p(
-                float(corpus.recent_activity[i])  # type: ignore[index]
-            )
+        keys = [corpus.keys[i] for i in pool]
+        types = [corpus.types[i] for i in pool]
+        countries = [corpus.countries[i] for i in pool]
+
+        def counts(values: dict, names: list[str]) -> np.ndarray:
+            return np.log1p(np.fromiter((values.get(n, 0.0) for n in names), float, len(names)))
+
+        matrix[:, column["past_partner"]] = counts(signals.past, keys)
+        matrix[:, column["partner_of_partner"]] = counts(signals.reach, keys)
+        matrix[:, column["recent_partner"]] = counts(signals.recent, keys)
+        matrix[:, column["passage_vote"]] = counts(signals.vote, pool)  # type: ignore[arg-type]
+        matrix[:, column["lexical_vote"]] = counts(signals.lexical_vote, pool)  # type: ignore[arg-type]
+        matrix[:, column["activity"]] = np.log1p(corpus.activity[positions])
+        matrix[:, column["recent_activity"]] = np.log1p(
+            corpus.recent_activity[positions]  # type: ignore[index]
+        )
+        if seeker_type:
+            score = corpus.affinity.score
+            row = {t: score(seeker_type, t) for t in set(types)}
+            matrix[:, column["type_affinity"]] = [row[t] for t in types]
+        if seeker_country:
+            matrix[:, column["same_country"]] = [float(c == seeker_country) for c in countries]
+            if corpus.country_affinity is not None:
+                score = corpus.country_affinity.score
+                row = {c: score(seeker_country, c) for c in set(countries)}
+                matrix[:, column["country_affinity"]] = [row[c] for c in countries]
         return matrix
 
     def pool_features(self, request: MatchRequest) -> tuple[list[int], np.ndarray]:
