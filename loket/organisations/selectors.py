@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from loket.organisations.countries import country_name
@@ -227,7 +227,7 @@ class FacetOption:
 @dataclass
 class Facet:
     name: str  # the GET parameter
-    label: str
+    label: str | Promise  # translated when rendered
     options: list[FacetOption] = field(default_factory=list)
 
 
@@ -300,7 +300,7 @@ def _innovation_counts(queryset: QuerySet[Organisation]) -> dict[str, int]:
         .order_by()
         .values("innovationtype_id")
         .annotate(n=Count("organisation_id"))
-        .values_list("innovationtype_id", "n")
+        .values_list("innovationtype_id", "n")  # type: ignore[misc]  # the annotation
     )
     return dict(rows)
 
