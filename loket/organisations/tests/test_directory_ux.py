@@ -78,3 +78,17 @@ def test_facets_stay_visible_without_results(client):
     assert 'name="type" value="startup"' in body
     # A way back: clear the filters, keep the query.
     assert "?q=nothingmatchesthis" in body
+
+
+@pytest.mark.django_db
+def test_default_sort_follows_the_query(client):
+    _org("Zeta Robots", description="robots robots robots")
+    _org("Alpha Robots", description="robots")
+    body = client.get(DIRECTORY).content.decode()
+    assert '<option value="" selected>' in body
+    # Typing a query in a page opened without one sends sort="": best match, not by name.
+    response = client.get(DIRECTORY, {"q": "robots", "sort": ""})
+    assert response.context["result"].sort == "relevance"
+    response = client.get(DIRECTORY, {"q": "robots", "sort": "name"})
+    assert [o.name for o in response.context["organisations"]] == ["Alpha Robots", "Zeta Robots"]
+    assert '<option value="name" selected>' in response.content.decode()

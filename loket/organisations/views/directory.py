@@ -11,6 +11,7 @@ from loket.matching.selectors import suggested_partners_for
 from loket.organisations.access import membership_for
 from loket.organisations.models import Source
 from loket.organisations.selectors import (
+    ORDERINGS,
     OrganisationFilters,
     organisation_detail_for,
     organisation_directory,
@@ -52,7 +53,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     clear_items = [("q", result.query)] if result.query else []
     if request.GET.get("sort") and result.sort == request.GET.get("sort"):
         clear_items.append(("sort", result.sort))
+    requested_sort = request.GET.get("sort", "")
     context = {
+        # An explicit order other than relevance; the "best match" option otherwise.
+        "sort_chosen": requested_sort if requested_sort in ORDERINGS else "",
         "has_filters": bool(filters.querystring_items()),
         "clear_filters_url": "?" + urlencode(clear_items),
         "result": result,
