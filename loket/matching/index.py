@@ -26,6 +26,7 @@ from loket.matching.engine import Corpus
 from loket.matching.fusion import LogisticFusion
 from loket.matching.models import ProfileVector
 from loket.matching.scoring import (
+    MAX_POSTINGS,
     RECENCY_HALF_LIFE,
     BM25Index,
     CollaborationGraph,
@@ -381,7 +382,12 @@ def _load(folder: Path) -> LoadedIndex:
             len(pks),
             search=HNSWSearch(passage_vectors, ann) if ann.exists() else None,
         )
+    lexical = BM25Index.load(str(folder / "lexical.npz"))
+    lexical.max_postings = MAX_POSTINGS
     passage_lexical = folder / "passage_lexical.npz"
+    passage_bm25 = BM25Index.load(str(passage_lexical)) if passage_lexical.exists() else None
+    if passage_bm25 is not None:
+        passage_bm25.max_postings = MAX_POSTINGS
     country_affinity = folder / "country_affinity.json"
     corpus = Corpus(
         keys=keys,
@@ -391,12 +397,12 @@ def _load(folder: Path) -> LoadedIndex:
         size_classes=attrs["size_classes"].tolist(),
         sectors=attrs["sectors"].tolist(),
         activity=attrs["activity"],
-        lexical=BM25Index.load(str(folder / "lexical.npz")),
+        lexical=lexical,
         dense=dense,
         graph=CollaborationGraph(),
         affinity=TypeAffinity(json.loads((folder / "affinity.json").read_text())),
         passages=passages,
-        passage_lexical=BM25Index.load(str(passage_lexical)) if passage_lexical.exists() else None,
+        passage_lexical=passage_bm25,
         country_affinity=TypeAffinity(json.loads(country_affinity.read_text()))
         if country_affinity.exists()
         else None,

@@ -25,6 +25,10 @@ def stem_terms(text: str) -> list[str]:
     return [stem for token in tokens(text) for stem in stems(token)]
 
 
+# Postings read per BM25 query (see BM25Index.query_terms): a latency budget at scale.
+MAX_POSTINGS = 500_000
+
+
 class BM25Index:
     """An in-memory inverted index (CSR arrays), scoring all documents at once with numpy."""
 
@@ -39,6 +43,7 @@ class BM25Index:
         average: float = 0.0,
     ) -> None:
         self.average = average  # mean document length (0: unknown, lengths are not normalised)
+        self.max_postings: int | None = None
         self.vocabulary = vocabulary
         self.indptr = indptr
         self.doc_ids = doc_ids
@@ -89,7 +94,21 @@ class BM25Index:
         }
 
     def query_terms(self, text: str) -> list[int]:
-        return sorted({self.vocabulary[t] for t in stem_terms(text) if t in self.vocabulary})
+        """The query's known terms, rarest first, until their postings exceed `max_postings`
+        (the live index sets MAX_POSTINGS; the evaluation reads every term): each term costs a
+        pass over its postings, and at scale the commonest terms, which add least, would
+        dominate the latency."""
+        terms = sorted(
+            {self.vocabulary[t] for t in stem_terms(text) if t in self.vocabulary},
+            key=lambda t: (-self.idf[t], t),
+        )
+        kept, total = [], 0
+        for term in terms:
+            total += int(self.indptr[term + 1] - self.indptr[term])
+            if kept and self.max_postings is not None and total > self.max_postings:
+                break
+            kept.append(term)
+        return sorted(kept)
 
     def scores(self, text: str) -> np.ndarray:
         scores = np.zeros(self.n_docs, dtype=np.float32)

@@ -204,3 +204,12 @@ def test_a_document_added_after_the_build_is_scored_like_the_others():
     scores = extended.scores("food sensors")
     assert len(scores) == 4
     assert scores[3] == pytest.approx(scores[1], rel=1e-5)
+
+
+def test_a_postings_budget_keeps_the_rarest_query_terms():
+    index = BM25Index.build(["food sensors"] * 5 + ["food spectroscopy"])
+    assert len(index.query_terms("food spectroscopy")) >= 2
+    index.max_postings = 2
+    scores = index.scores("food spectroscopy")  # "food" (6 postings) is left out, not the rare term
+    assert scores[5] > 0
+    assert scores[0] == 0
