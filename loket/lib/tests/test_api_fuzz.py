@@ -29,7 +29,26 @@ FUZZ_SETTINGS = settings(
 
 
 @pytest.fixture
-def fuzz_world(settings, anna, bram, chloe, ivo, cora, org_a, org_b, org_intermediary):
+def _keep_test_connection():
+    """Like Django's test client: the WSGI app must not close the connection between requests.
+
+    Schemathesis calls the WSGI app directly, whose request signals run close_old_connections;
+    inside the test's transaction that closes the PostgreSQL connection (SQLite ignores it).
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(
+    _keep_test_connection, settings, anna, bram, chloe, ivo, cora, org_a, org_b, org_intermediary
+):
     """A few personas, a published challenge of org A and a case; returns anna's token."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LOKET_MATCH_ENCODER = "test-hashing"
