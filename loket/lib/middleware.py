@@ -46,6 +46,27 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class RefuseNulMiddleware:
+    """Answer 400 to a NUL character in the path or query string.
+
+    No Loket URL carries one, and PostgreSQL refuses NUL in any text parameter: passed on to a
+    query it was a 500 (e.g. /instruments/?q=%00).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            from loket.lib.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+
 class ApplicationErrorMiddleware:
     """Turn a domain error raised by a service into a message on the page the user came from."""
 
