@@ -151,6 +151,29 @@ def test_invalid_utf8_form_post_changes_nothing_harmful(client_for, anna, org_a)
         "/api/v1/instruments/?q=%FF",
         "/api/v1/instruments/%FF",
         "/api/v1/challenges/?q=%FF",
+        # NUL: PostgreSQL refuses it in any text parameter.
+        "/?q=a%00b",
+        "/?region=%00&type=%00&sector=%00&country=%00",
+        "/partners/?q=%00sensor",
+        "/challenges/?q=%00&tag=%00",
+        "/instruments/?q=%00&level=%00&category=%00",
+        "/instruments/calls/?q=%00&programme=%00",
+        "/instruments/calls/%00/",
+        "/instruments/compare/?i=%00",
+        "/instruments/transparency/?country=%00&programme=%00",
+        "/instruments/transparency/rows/?dimension=organisation&value=%00",
+        "/instruments/wizard/r/%00/",
+        "/vraag/intermediaries/?q=%00&service=%00&region=%00",
+        "/invitations/%00/",
+        "/challenges/unsubscribe/%00/",
+        "/api/v1/organisations?q=%00&country=%00",
+        "/api/v1/organisations/search?q=a%00",
+        "/api/v1/match?q=%00x&country=%00",
+        "/api/v1/instruments/?q=%00&level=%00",
+        "/api/v1/instruments/calls?q=%00&programme=%00",
+        "/api/v1/instruments/%00",
+        "/api/v1/challenges/?q=%00&tag=%00",
+        "/api/v1/cases/intermediaries?q=%00",
     ],
 )
 def test_invalid_utf8_query_strings_are_not_500(client_for, anna, org_a, match_index, path):
@@ -347,3 +370,14 @@ def test_api_returns_payloads_as_plain_json_strings(client_for, anna, org_a):
     assert response["Content-Type"].startswith("application/json")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert MARKER in response.json()["description"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/instruments/?q=%00", "/organisations/1%00/", "/api/v1/instruments/?q=a%00"]
+)
+def test_nul_in_url_is_400(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "Content-Security-Policy" in response
+    if path.startswith("/api/"):
+        assert response.json()["detail"]
