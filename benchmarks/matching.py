@@ -209,11 +209,17 @@ def worker(size: int, queries: int, out_file: str) -> None:
     for text in query_texts[:5]:
         client.get("/api/v1/match", {"q": text[:500]})
     samples = []
+    if profile is not None:
+        profile = cProfile.Profile()
+        profile.enable()
     for text in query_texts:
         t = time.perf_counter()
         response = client.get("/api/v1/match", {"q": text[:500]})
         samples.append(time.perf_counter() - t)
         assert response.status_code == 200, response.content[:200]  # noqa: S101
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_PROFILE"] + ".api")
     result["api_p50"], result["api_p95"] = _pcts(samples)
     result["rss_mb"] = _rss_mb()
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
