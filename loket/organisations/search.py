@@ -34,6 +34,8 @@ MIN_PREFIX_LENGTH = 3
 # PostgreSQL ranks at most this many of a broad query's matches (the most active organisations
 # among them): ts_rank reads every match's whole tsvector, which costs seconds at 100k profiles.
 RANK_CANDIDATES = 2000
+# Above this many matches SQLite filters them through the covering index (search_filter).
+BROAD_MATCHES = 3000
 
 # The FTS5 table stores already folded, stemmed tokens; unicode61 must not change them again.
 SQLITE_SCHEMA = [
@@ -70,6 +72,19 @@ class _TsRank(Func):
     template = "ts_rank(%(expressions)s))"
     arg_joiner = ", to_tsquery('simple', "
     output_field = FloatField()
+
+
+class _Fts5CoveringMatch(Func):
+    """`+id IN (rowids matching the FTS5 query)`: the unary + keeps SQLite from looking every
+    matching id up by primary key, so it checks them while reading a covering index instead."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        column, column_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        sql = f"+{column} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {query})"  # noqa: S608
+        return sql, (*column_params, *query_params)
 
 
 def search_text_for(organisation: Organisation) -> str:
@@ -191,11 +206,21 @@ def search_query_parse(query: str) -> ParsedQuery:
     return ParsedQuery(terms=tuple(terms), prefix_last=prefix_last)
 
 
-def search_filter(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> QuerySet[Organisation]:
-    """Only the organisations whose document matches (no ranking; cheap for counts and facets)."""
+def search_filter(
+    queryset: QuerySet[Organisation], parsed: ParsedQuery, *, broad: bool = False
+) -> QuerySet[Organisation]:
+    """Only the organisations whose document matches (no ranking; cheap for counts and facets).
+
+    `broad` (see search_is_broad): on SQLite, check the matches against the narrow covering
+    index (organisation_facets) instead of looking each one up in the wide table, which reads
+    past the long texts of every row: twice as fast for tens of thousands of matches, slower
+    for a few hundred.
+    """
     if not parsed:
         return queryset
     if connection.vendor == "sqlite":
+        if broad:
+            return queryset.filter(_Fts5CoveringMatch(F("id"), Value(parsed.fts5())))
         return queryset.filter(
             id__in=RawSQL(  # noqa: S611 - constant SQL, the query is a parameter
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
@@ -207,6 +232,20 @@ def search_filter(queryset: QuerySet[Organisation], parsed: ParsedQuery) -> Quer
             _TsMatch(_SearchVector(F("search_document")), Value(parsed.tsquery()))
         )
     raise NotImplementedError(f"No full-text search for {connection.vendor}")
+
+
+def search_is_broad(parsed: ParsedQuery) -> bool:
+    """Whether a query matches more than BROAD_MATCHES documents (SQLite only; one cheap count
+    on the full-text index). PostgreSQL answers False: its GIN bitmap needs no such choice."""
+    if not parsed or connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
+            [parsed.fts5(), BROAD_MATCHES + 1],
+        )
+        return cursor.fetchone()[0] > BROAD_MATCHES
 
 
 @contextmanager

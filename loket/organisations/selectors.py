@@ -29,6 +29,7 @@ from loket.organisations.models import (
 from loket.organisations.search import (
     RANK_CANDIDATES,
     search_filter,
+    search_is_broad,
     search_prefer_index,
     search_query_parse,
     search_rank_is_capped,
@@ -331,7 +332,11 @@ def directory_counts(
     """
     filters = filters or OrganisationFilters()
     parsed = search_query_parse(query)
-    base = search_filter(Organisation.objects.listed_for(user), parsed)  # type: ignore[arg-type]
+    base = search_filter(
+        Organisation.objects.listed_for(user),  # type: ignore[arg-type]
+        parsed,
+        broad=search_is_broad(parsed),
+    )
     audience = _audience(user)
     # Innovation types (many-to-many) narrow the groups in SQL; all other facets in Python.
     combinations_base = _apply_filters(

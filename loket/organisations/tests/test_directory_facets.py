@@ -141,8 +141,9 @@ def test_a_search_needs_few_queries(world):
         result = organisation_directory(user=None, query="robots")
         list(result.page.object_list)
     statements = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
-    # Grouped facets, innovation types (in use here), the page: no COUNT, no GROUP BY per facet.
-    assert len(statements) <= 4, statements
+    # SQLite's broad-query check, grouped facets, innovation types (in use here), the page:
+    # no COUNT of the listing, no GROUP BY per facet.
+    assert len(statements) <= 5, statements
 
 
 def test_broad_queries_rank_a_capped_candidate_set(world, monkeypatch):
@@ -157,3 +158,15 @@ def test_broad_queries_rank_a_capped_candidate_set(world, monkeypatch):
         assert not result.capped
         assert result.page.paginator.count == result.count
     assert len(result.page.object_list) == 3
+
+
+def test_broad_queries_filter_through_the_covering_index_with_the_same_counts(world, monkeypatch):
+    narrow = organisation_directory(user=None, query="robots")
+    monkeypatch.setattr(search, "BROAD_MATCHES", 1)
+    assert search.search_is_broad(search.search_query_parse("robots")) == (
+        connection.vendor == "sqlite"
+    )
+    broad = organisation_directory(user=None, query="robots")
+    assert broad.count == narrow.count
+    assert [f.options for f in broad.facets] == [f.options for f in narrow.facets]
+    assert list(broad.page.object_list) == list(narrow.page.object_list)
