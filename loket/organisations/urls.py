@@ -6,9 +6,7 @@ app_name = "organisations"
 urlpatterns = [
     # Directory, search and profile pages (views/directory.py)
     path("", directory.directory, name="directory"),
-    path(
-        "organisations/<int:pk>/", directory.organisation_detail, name="organisation-detail"
-    ),
+    path("organisations/<int:pk>/", directory.organisation_detail, name="organisation-detail"),
     # Creating and managing organisations, members, invitations, claims (views/manage.py)
     path("my/organisations/", manage.organisation_mine, name="organisation-mine"),
     path("manage/organisations/new/", manage.organisation_create, name="organisation-create"),
