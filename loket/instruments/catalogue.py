@@ -6,6 +6,8 @@ which lost the layout: in the "encouraged" row one of the five columns is empty,
 user-group column (SBO and TETRA already have an obligatory user group).
 """
 
+from loket.instruments.rules import EU_MEMBER_STATES
+
 SERV = "SERV, Advies Open innovatie (2013)"
 POM = "POM West-Vlaanderen, Samenwerken rond innovatie (white paper)"
 FT = "European Commission, Funding & Tenders portal (topics snapshot 2026)"
@@ -680,38 +682,7 @@ OTHER = [
                 {
                     "min_entities": 3,
                     "min_countries": 3,
-                    "countries": sorted(
-                        [
-                            "AT",
-                            "BE",
-                            "BG",
-                            "CY",
-                            "CZ",
-                            "DE",
-                            "DK",
-                            "EE",
-                            "EL",
-                            "ES",
-                            "FI",
-                            "FR",
-                            "HR",
-                            "HU",
-                            "IE",
-                            "IT",
-                            "LT",
-                            "LU",
-                            "LV",
-                            "MT",
-                            "NL",
-                            "PL",
-                            "PT",
-                            "RO",
-                            "SE",
-                            "SI",
-                            "SK",
-                            "NO",
-                        ]
-                    ),
+                    "countries": sorted(EU_MEMBER_STATES | {"NO"}),
                 },
                 True,
             )
