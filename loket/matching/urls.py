@@ -6,4 +6,5 @@ app_name = "matching"
 urlpatterns = [
     path("", views.find_partners, name="find-partners"),
     path("feedback", views.feedback, name="feedback"),
+    path("suggested/<int:pk>/", views.suggested_partners, name="suggested-partners"),
 ]

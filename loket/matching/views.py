@@ -1,4 +1,4 @@
-"""The "Vind partners" page and its feedback buttons."""
+"""The "Vind partners" page, its feedback buttons and the suggested partners of a profile."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -7,12 +7,23 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from loket.matching.engine import Filters
 from loket.matching.forms import FeedbackForm, MatchForm
-from loket.matching.selectors import seeker_for
+from loket.matching.selectors import seeker_for, suggested_partners_for
 from loket.matching.services import MatchUnavailableError, match_feedback_record, match_for
 from loket.organisations.selectors import organisation_get_for
+
+SUGGESTION_LIMIT = 5
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    # A history-restore request wants the whole page, not the fragment.
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 @require_GET
@@ -71,3 +82,26 @@ def feedback(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("Thank you, your feedback was stored."))
     target = reverse("matching:find-partners") + "?" + urlencode({"q": form.cleaned_data["need"]})
     return HttpResponseRedirect(target)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def suggested_partners(request: HttpRequest, pk: int) -> HttpResponse:
+    """Access: as the profile page: public profiles for all, members-only ones for signed-in
+    users, hidden ones for their own members and curators (404 for everyone else). Suggestions
+    list only profiles the visitor may see, never hidden ones.
+
+    The profile page loads this lazily with HTMX (the fragment); without JavaScript its link
+    opens the whole page.
+    """
+    organisation = organisation_get_for(user=request.user, pk=pk)
+    context = {
+        "organisation": organisation,
+        "suggested_partners": suggested_partners_for(
+            user=request.user, organisation=organisation, top=SUGGESTION_LIMIT
+        ),
+    }
+    template = "matching/suggested_partners.html"
+    if _is_htmx(request):
+        template += "#suggestions"
+    return render(request, template, context)

@@ -64,3 +64,17 @@ def test_find_partners_shows_reasons_and_takes_feedback(
     assert feedback.organisation == match_world["uni"]
     assert feedback.user == anna
     assert feedback.verdict == "useful"
+
+
+def test_profile_page_loads_its_suggested_partners_after_the_page(
+    transactional_db, live_server, page, anna, match_world
+):
+    _sign_in(page, live_server, anna)
+    organisation = match_world["uni"]
+    page.goto(f"/organisations/{organisation.pk}/")
+    results = page.locator("#suggested-partners .match-results .match-result")
+    results.first.wait_for()
+    assert page.locator("#suggested-partners").count() == 1  # replaced, not nested
+    text = page.locator("#suggested-partners").inner_text()
+    assert "Acme Sensors" in text
+    assert "Hidden Food Sensors" not in text and HIDDEN_MARKER not in page.content()

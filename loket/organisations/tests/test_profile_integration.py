@@ -1,5 +1,7 @@
 """The profile page's links (claim, manage), suggested partners, and matching refresh on change."""
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -29,6 +31,11 @@ def _detail(client, organisation):
     return client.get(reverse("organisations:organisation-detail", args=[organisation.pk]))
 
 
+def _suggested(client, organisation, **headers):
+    url = reverse("matching:suggested-partners", args=[organisation.pk])
+    return client.get(url, headers=headers)
+
+
 def test_unclaimed_import_offers_a_claim_link_to_signed_in_outsiders(client_for, chloe, imported):
     claim_url = reverse("organisations:organisation-claim", args=[imported.pk])
     assert claim_url in _detail(client_for(chloe), imported).content.decode()
@@ -49,11 +56,28 @@ def test_members_get_a_manage_link_and_no_claim_link(client_for, anna, bram, chl
     assert manage_url not in _detail(client_for(None), org_a).content.decode()
 
 
-def test_without_a_match_index_the_page_says_so(client_for, chloe, org_a):
-    response = _detail(client_for(chloe), org_a)
+def test_without_a_match_index_the_suggestions_say_so(client_for, chloe, org_a):
+    response = _suggested(client_for(chloe), org_a, HX_Request="true")
     assert response.status_code == 200
     body = response.content.decode()
     assert 'class="muted no-suggestions"' in body
+    assert "match-result" not in body
+
+
+def test_profile_page_leaves_the_suggestions_to_a_lazy_request(client_for, chloe, org_a):
+    """The matcher takes ~0.5 s: the page only carries a placeholder that fetches them."""
+    with (
+        mock.patch("loket.matching.services.match_for") as match_for,
+        mock.patch("loket.matching.selectors.suggested_partners_for") as suggested,
+    ):
+        response = _detail(client_for(chloe), org_a)
+    assert response.status_code == 200
+    match_for.assert_not_called()
+    suggested.assert_not_called()
+    body = response.content.decode()
+    url = reverse("matching:suggested-partners", args=[org_a.pk])
+    assert f'hx-get="{url}"' in body and 'hx-trigger="load"' in body
+    assert f'<a href="{url}">' in body  # the link for visitors without JavaScript
     assert "match-result" not in body
 
 
@@ -93,25 +117,29 @@ def indexed(settings, tmp_path, org_a, org_b):
 
 
 def test_suggested_partners_respect_visibility(client_for, chloe, org_a, indexed):
-    anonymous = _detail(client_for(None), org_a).content.decode()
+    anonymous = _suggested(client_for(None), org_a, HX_Request="true").content.decode()
     assert "Food Quality Institute" in anonymous
     assert "Members Only Lab" not in anonymous
     assert "Hidden Sensor Works" not in anonymous and HIDDEN_MARKER not in anonymous
-    member = _detail(client_for(chloe), org_a).content.decode()
+    member = _suggested(client_for(chloe), org_a, HX_Request="true").content.decode()
     assert "Members Only Lab" in member
     assert "Hidden Sensor Works" not in member and HIDDEN_MARKER not in member
 
 
 def test_own_hidden_profile_gets_suggestions_but_never_hidden_ones(
-    client_for, anna, org_a, indexed
+    client_for, anna, chloe, org_a, indexed
 ):
     org_a.visibility = "hidden"
     org_a.save(update_fields=["visibility"])
-    response = _detail(client_for(anna), org_a)
+    response = _suggested(client_for(anna), org_a, HX_Request="true")
     assert response.status_code == 200
     body = response.content.decode()
     assert "Food Quality Institute" in body
     assert "Hidden Sensor Works" not in body and HIDDEN_MARKER not in body
+    # Outsiders learn nothing about a hidden profile, not even that it exists.
+    for client in (client_for(chloe), client_for(None)):
+        assert _suggested(client, org_a, HX_Request="true").status_code == 404
+        assert _suggested(client, org_a).status_code == 404
 
 
 def test_profile_create_update_and_claim_enqueue_reembedding(

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from loket.matching.selectors import suggested_partners_for
 from loket.organisations.access import membership_for
 from loket.organisations.models import Source
 from loket.organisations.selectors import (
@@ -19,7 +18,6 @@ from loket.organisations.selectors import (
 from loket.organisations.selectors_history import collaboration_history, funding_summary
 
 PARTNER_LIMIT = 50
-SUGGESTION_LIMIT = 5
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -95,9 +93,5 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not is_member
             and organisation.source == Source.CORDIS
             and not organisation.claimed,
-            # Never hidden profiles, only what this user may see; empty without a match index.
-            "suggested_partners": suggested_partners_for(
-                user=request.user, organisation=organisation, top=SUGGESTION_LIMIT
-            ),
         },
     )
