@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from config.api import api
 from loket.lib import views as lib_views
@@ -16,6 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", lib_views.healthz, name="healthz"),
+    # Browsers and crawlers ask for /favicon.ico regardless of <link rel="icon">. Lazy: in
+    # production the static URL comes from the manifest; not permanent, the hashed name changes.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
 ]
 
 handler400 = "loket.lib.views.bad_request"
