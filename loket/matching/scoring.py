@@ -17,12 +17,13 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from loket.lib.text import stems, tokens
+from loket.lib.text import analysed_terms
 
 
 def stem_terms(text: str) -> list[str]:
-    """Every token's Dutch and English stems (the same analysis as the directory's search)."""
-    return [stem for token in tokens(text) for stem in stems(token)]
+    """Every token's Dutch and English stems, stopwords left out, Dutch compounds also as their
+    parts (loket.lib.text.analysed_terms: the same analysis as the directory's search)."""
+    return analysed_terms(text)
 
 
 # Postings read per BM25 query (see BM25Index.query_terms): a latency budget at scale.

@@ -1,7 +1,9 @@
 """The directory's full-text index: one stemmed document per organisation.
 
-`Organisation.search_document` holds Dutch and English stems of every word of a profile (see
-loket.lib.text). The index is built on that column:
+`Organisation.search_document` holds the Dutch and English stems of every word of a profile but
+stopwords, and the stems of the parts of Dutch compounds (loket.lib.text.analysed_document; a
+change to that analysis needs a migration that refreshes the documents, such as 0005). The index
+is built on that column:
 
 - SQLite: an FTS5 table `organisations_search` (rowid = organisation id) that keeps its own copy
   of the document; `search_documents_refresh` keeps it in sync; ranking by bm25.
@@ -9,8 +11,9 @@ loket.lib.text). The index is built on that column:
   database; see migration 0003) with a GIN index; ranking by ts_rank.
 
 Queries are stemmed the same way, every token is quoted (no FTS syntax reaches the engine), a token
-matches when either of its stems does, all tokens must match, and the last token also matches as a
-prefix so results follow the user's typing.
+matches when either of its stems does, all tokens must match (a Dutch compound: all its parts, so
+"waterstofopslag" finds "opslag van waterstof"), stopwords are left out, and the last token also
+matches as a prefix so results follow the user's typing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
-from loket.lib.text import stemmed_document, stems, tokens
+from loket.lib.text import analysed_document, is_stopword, part_groups, stems, tokens
 from loket.organisations.directory_cache import directory_cache_clear
 from loket.organisations.models import Organisation
 
@@ -112,7 +115,7 @@ def search_documents_refresh(*, organisation_ids: Iterable[int] | None = None) -
         queryset = queryset.filter(pk__in=ids)
     changed = []
     for organisation in queryset.iterator(chunk_size=2000):
-        document = stemmed_document(search_text_for(organisation))
+        document = analysed_document(search_text_for(organisation))
         if document != organisation.search_document:
             organisation.search_document = document
             changed.append(organisation)
@@ -191,15 +194,23 @@ class ParsedQuery:
 def search_query_parse(query: str) -> ParsedQuery:
     """Stem a user's query the way documents are stemmed; punctuation and operators vanish."""
     words = tokens((query or "")[:500])[:MAX_QUERY_TOKENS]
+    # Documents hold no stopwords; a query of nothing else keeps them (and finds little).
+    content = [word for word in words if not is_stopword(word)] or words
     seen: set[tuple[str, ...]] = set()
     terms = []
-    for word in words:
-        alternatives = tuple(dict.fromkeys(stems(word)))
-        if alternatives not in seen:
-            seen.add(alternatives)
-            terms.append(alternatives)
+    for word in content:
+        # Documents hold the parts of their compounds too, so requiring the parts finds both.
+        for alternatives in part_groups(word) or (tuple(dict.fromkeys(stems(word))),):
+            if alternatives not in seen:
+                seen.add(alternatives)
+                terms.append(alternatives)
     # A trailing space means the last word is complete; otherwise it may still be being typed.
-    prefix_last = bool(terms) and len(words[-1]) >= MIN_PREFIX_LENGTH and not query.endswith(" ")
+    prefix_last = (
+        bool(terms)
+        and content[-1] == words[-1]
+        and len(words[-1]) >= MIN_PREFIX_LENGTH
+        and not query.endswith(" ")
+    )
     if prefix_last and words[-1] not in terms[-1]:
         # Also match the word as typed, so "samenw" finds "samenwerking" whatever the stemmer did.
         terms[-1] = (*terms[-1], words[-1])
