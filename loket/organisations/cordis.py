@@ -37,6 +37,8 @@ _NUTS_RE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _SPACES_RE = re.compile(r"\s+")
+# A whole CSV field, quotes doubled inside: what some export step left in already parsed names.
+_QUOTED_FIELD_RE = re.compile(r'"((?:[^"]|"")*)"')
 
 
 class CordisFileError(Exception):
@@ -243,6 +245,33 @@ def clean_text(value: str | None) -> str:
     return "" if text == "NA" else text
 
 
+def _unquote(text: str) -> str:
+    for _ in range(3):  # quoted more than once
+        match = _QUOTED_FIELD_RE.fullmatch(text)
+        if match is None:
+            break
+        text = match.group(1).replace('""', '"').strip()
+    return text
+
+
+def clean_name(value: str | None) -> str:
+    """A name without the CSV quoting an export step left in it.
+
+    Some names arrive quoted a second time: ``"Fondacija ""PRONA"" Novi Sad"`` for
+    ``Fondacija "PRONA" Novi Sad`` (the same organisation is spelt cleanly in other files);
+    others carry doubled quotes without the wrapping ones, or one stray quote at either end.
+    Quotes that belong to the name stay.
+    """
+    text = _unquote(clean_text(value))
+    text = _unquote(text.replace('""', '"'))
+    if text.count('"') % 2:  # one quote without its partner, at an end: left over
+        if text.startswith('"'):
+            text = text[1:]
+        elif text.endswith('"'):
+            text = text[:-1]
+    return clean_text(text)
+
+
 def parse_project_id(value: str) -> str:
     text = (value or "").strip()
     if not text.isdigit() or len(text) > 12:
@@ -411,8 +440,8 @@ def parse_participation(raw: dict[str, str]) -> ParticipationRow:
     return ParticipationRow(
         project_id=parse_project_id(raw.get("projectID", "")),
         pic=parse_pic(raw.get("organisationID", "")),
-        name=_truncate(clean_text(raw.get("name")), 300),
-        short_name=_truncate(clean_text(raw.get("shortName")), 100),
+        name=_truncate(clean_name(raw.get("name")), 300),
+        short_name=_truncate(clean_name(raw.get("shortName")), 100),
         activity_type=normalise_activity_type(raw.get("activityType", "")),
         sme=parse_bool(raw.get("SME", ""), "SME"),
         role=role,
@@ -428,8 +457,8 @@ def parse_participation(raw: dict[str, str]) -> ParticipationRow:
 def parse_organisation(raw: dict[str, str]) -> OrganisationRow:
     return OrganisationRow(
         pic=parse_pic(raw.get("organisationID", "")),
-        name=_truncate(clean_text(raw.get("name")), 300),
-        short_name=_truncate(clean_text(raw.get("shortName")), 100),
+        name=_truncate(clean_name(raw.get("name")), 300),
+        short_name=_truncate(clean_name(raw.get("shortName")), 100),
         activity_type=normalise_activity_type(raw.get("activityType", "")),
         country=normalise_country(raw.get("country", "")),
         is_sme=parse_bool(raw.get("SME_2021", ""), "SME_2021"),

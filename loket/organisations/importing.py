@@ -17,6 +17,8 @@ Rules:
   ``coordination_count``) are refreshed for them. Visibility and source are set when an
   organisation is created and never again (a curator may have hidden an imported profile).
 * A PIC without any name in the files (134 dashboard-only rows) becomes "PIC <number>".
+* Names lose the CSV quoting some export step left in them (``cordis.clean_name``); a re-run
+  repairs unclaimed profiles stored before that, migration 0006 the claimed ones too.
 * Rows equal to what is stored are not written again. The derived fields and the search documents
   are refreshed after the last batch; an import interrupted before that is repaired by re-running
   it (derived values are compared, not assumed).

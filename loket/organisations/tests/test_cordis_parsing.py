@@ -1,5 +1,6 @@
 """The pure CORDIS parsing layer: no database, plain functions."""
 
+import csv
 import gzip
 from datetime import date
 from decimal import Decimal
@@ -221,3 +222,61 @@ def test_locate_files_names_what_is_missing(tmp_path):
     assert "organisations" not in str(excinfo.value)
     files = cordis.locate_files(FIXTURES)
     assert files.organisations.name == "organisations.csv.gz"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Seen in the real files: a field quoted twice, doubled quotes inside.
+        (
+            '"NATIONAL CENTER FOR SCIENTIFIC RESEARCH ""DEMOKRITOS"""',
+            'NATIONAL CENTER FOR SCIENTIFIC RESEARCH "DEMOKRITOS"',
+        ),
+        ('"Fondacija za promovisanje nauke ""PRONA"""', 'Fondacija za promovisanje nauke "PRONA"'),
+        ('"VOFAB, VAXJO FASTIGHETSFORVALTNING AB"', "VOFAB, VAXJO FASTIGHETSFORVALTNING AB"),
+        ('"NCSR ""D"""', 'NCSR "D"'),
+        ('Fondacija ""PRONA""', 'Fondacija "PRONA"'),
+        ('""PRONA""', "PRONA"),
+        # Stray quotes at one end.
+        ('"Acme Sensors', "Acme Sensors"),
+        ('Acme Sensors"', "Acme Sensors"),
+        ('  "  Acme   Sensors "  ', "Acme Sensors"),
+        # Quotes that belong to the name stay.
+        ('Fondacija za promovisanje nauke "PRONA"', 'Fondacija za promovisanje nauke "PRONA"'),
+        ('"Dolina" Lotnicza "Rzeszow"', '"Dolina" Lotnicza "Rzeszow"'),
+        ('Instytut "Lotnictwa', 'Instytut "Lotnictwa'),
+        ("KATHOLIEKE UNIVERSITEIT LEUVEN", "KATHOLIEKE UNIVERSITEIT LEUVEN"),
+        ('"NA"', ""),
+        ('""', ""),
+        ("", ""),
+    ],
+)
+def test_names_lose_leftover_csv_quoting(value, expected):
+    assert cordis.clean_name(value) == expected
+
+
+def test_organisation_and_participation_rows_get_clean_names(tmp_path):
+    """Written by a CSV writer, so the file holds the escapes exactly as CORDIS's files do."""
+    path = tmp_path / "organisations.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["organisationID", "name", "shortName", "activityType", "country"])
+        writer.writerow(["1", '"Fondacija za promovisanje nauke ""PRONA"""', "Prona", "REC", "RS"])
+        writer.writerow(["2", "KAUNO ENERGIJA AB", '"AB ""Kauno energija"""', "PRC", "LT"])
+    assert '"""Fondacija' in path.read_text()  # the raw file really is escaped twice
+    issues: list[cordis.RowIssue] = []
+    rows = [
+        row
+        for _line, row in cordis.read_rows(
+            path, cordis.parse_organisation, cordis.ORGANISATION_COLUMNS, issues
+        )
+    ]
+    assert issues == []
+    assert [(row.name, row.short_name) for row in rows] == [
+        ('Fondacija za promovisanje nauke "PRONA"', "Prona"),
+        ("KAUNO ENERGIJA AB", 'AB "Kauno energija"'),
+    ]
+    participation = cordis.parse_participation(
+        {**PARTICIPATION, "name": '"NCSR ""DEMOKRITOS"""', "shortName": '"NCSR ""D"""'}
+    )
+    assert (participation.name, participation.short_name) == ('NCSR "DEMOKRITOS"', 'NCSR "D"')

@@ -436,3 +436,30 @@ def test_real_cordis_data_until_2014_imports_plausibly():
     assert leuven.project_count > 20
     assert leuven.profile_text
     assert not Organisation.objects.filter(participations__isnull=True).exists()
+
+
+DIRTY_KUL = '"KATHOLIEKE UNIVERSITEIT ""KU"" LEUVEN"'
+CLEAN_KUL = 'KATHOLIEKE UNIVERSITEIT "KU" LEUVEN'
+
+
+def test_names_with_leftover_csv_quoting_are_stored_clean_and_repaired_by_a_rerun(tmp_path):
+    directory = _copy_fixtures(tmp_path)
+
+    def dirty(rows):
+        for row in rows:
+            if row["organisationID"] == KUL:
+                row["name"] = DIRTY_KUL
+        return rows
+
+    for name in ("organisations", "h2020_participations", "fp7_participations"):
+        _rewrite(directory / f"{name}.csv.gz", dirty)
+    _run(str(directory))
+    assert _org(KUL).name == CLEAN_KUL
+
+    # What an import before the fix stored: the next run repairs it, and only it.
+    Organisation.objects.filter(cordis_pic=KUL).update(name=DIRTY_KUL)
+    out, _err = _run(str(directory))
+    assert "Organisations: 0 created, 1 updated, 5 unchanged" in out
+    assert _org(KUL).name == CLEAN_KUL
+    out, _err = _run(str(directory))
+    assert "Organisations: 0 created, 0 updated, 6 unchanged" in out
