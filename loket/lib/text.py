@@ -85,7 +85,6 @@ def stemmed_document(text: str) -> str:
     return " ".join(stem for token in tokens(text) for stem in stems(token))
 
 
-@lru_cache(maxsize=200_000)
 def part_groups(token: str) -> tuple[tuple[str, ...], ...]:
     """The stems each part of a Dutch compound brings (the part as written and its lexicon
     word), one group per part; () when the token is not a compound."""
