@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from loket.lib.text import fold, stems
+from loket.lib.text import terms as token_terms
 
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 SPACE_RE = re.compile(r"\s+")
@@ -18,7 +19,8 @@ LEAD = 60  # characters of context kept before the first matched word
 
 def _matches(word: str, terms: Sequence[Sequence[str]], prefix: Sequence[str]) -> bool:
     folded = fold(word)
-    word_stems = set(stems(folded)) | {folded}
+    # A compound also matches by its parts, as it does in the index.
+    word_stems = {*stems(folded), *token_terms(folded), folded}
     if any(word_stems.intersection(alternatives) for alternatives in terms):
         return True
     return any(s.startswith(p) for p in prefix for s in word_stems)

@@ -16,6 +16,7 @@ from loket.organisations.search import (
     search_text_for,
 )
 from loket.organisations.selectors import organisation_list
+from loket.organisations.snippets import snippet_segments
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,9 @@ def test_migration_brings_old_documents_to_the_new_analysis():
     )
     migration.refresh_documents(apps, _SchemaEditor())
     assert _names("opslag waterstof ") == {"Old"}
+
+
+def test_snippet_marks_a_compound_that_matched_by_its_parts():
+    parsed = search_query_parse("opslag waterstof ")
+    segments = snippet_segments(["Wij bouwen waterstofopslag."], parsed.terms)
+    assert ("waterstofopslag", True) in segments
