@@ -76,6 +76,9 @@ def worker(size: int, queries: int, out_file: str) -> None:
 
     result: dict = {"backend": connection.vendor, "profiles": size}
     call_command("migrate", verbosity=0)
+    # BENCH_REUSE (development only): keep the database and the index of an earlier run of the
+    # same size and back-end, so a change to the serving path is measured in minutes.
+    reuse = bool(os.environ.get("BENCH_REUSE")) and Organisation.objects.count() == size
     rng = np.random.default_rng(0)
     projects, _orgs = cordis_load(Path(settings.LOKET_DATA_DIR) / "cordis")
     texts = sorted({p.text for p in projects.values() if len(p.text) > 80})
@@ -118,9 +121,11 @@ def worker(size: int, queries: int, out_file: str) -> None:
             )
         )
         if len(batch) == 5000:
-            Organisation.objects.bulk_create(batch)
+            if not reuse:
+                Organisation.objects.bulk_create(batch)
             batch = []
-    Organisation.objects.bulk_create(batch)
+    if not reuse:
+        Organisation.objects.bulk_create(batch)
     result["db_fill_s"] = time.perf_counter() - started
     rows = list(
         Organisation.objects.order_by("pk").values_list("pk", "org_type", "country", "region")
@@ -144,7 +149,14 @@ def worker(size: int, queries: int, out_file: str) -> None:
     documents = [sample[p][:400] for p in picks]
     consortia = [[str(x) for x in rng.choice(pks, size=8, replace=False)] for _ in range(2000)]
     started = time.perf_counter()
-    folder = index_write(
+    current = Path(settings.LOKET_MATCH_INDEX_DIR) / "CURRENT"
+    write = index_write
+    if reuse and current.exists():
+
+        def write(**_kwargs):
+            return current.parent / current.read_text().strip()
+
+    folder = write(
         pks=pks,
         pics=[f"9{i:08d}" for i in range(size)],
         attrs={
@@ -267,6 +279,17 @@ def _pg_admin(url: str, sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
+def _pg_exists(url: str, name: str) -> bool:
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    admin = urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return row is not None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sqlite", type=int, nargs="*", default=[100_000])
@@ -285,16 +308,22 @@ def main() -> None:
     pg_name = pg_url.rsplit("/", 1)[1]
     results = []
     runs = [("sqlite", n) for n in args.sqlite] + [("postgresql", n) for n in args.postgres]
+    reuse = os.environ.get("BENCH_REUSE")
     for backend, size in runs:
         with tempfile.TemporaryDirectory() as tmp:
+            if reuse:
+                tmp = f"{reuse}/{backend}-{size}"
+                Path(tmp).mkdir(parents=True, exist_ok=True)
             env = dict(os.environ)
             env["LOKET_MATCH_INDEX_DIR"] = f"{tmp}/index"
             if backend == "sqlite":
                 env["DATABASE_URL"] = ""
                 env["LOKET_VAR_DIR"] = tmp
             else:
-                _pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{pg_name}"')
-                _pg_admin(pg_url, f'CREATE DATABASE "{pg_name}"')
+                if not reuse:
+                    _pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{pg_name}"')
+                if not reuse or not _pg_exists(pg_url, pg_name):
+                    _pg_admin(pg_url, f'CREATE DATABASE "{pg_name}"')
                 env["DATABASE_URL"] = pg_url
             out = f"{tmp}/result.json"
             try:
@@ -305,7 +334,7 @@ def main() -> None:
                 )
                 results.append(json.loads(Path(out).read_text()))
             finally:
-                if backend == "postgresql":
+                if backend == "postgresql" and not reuse:
                     _pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{pg_name}"')
         print(json.dumps(results[-1]), flush=True)
 

@@ -44,7 +44,7 @@ from loket.matching.vectors import (
     vectors_open,
     vectors_save,
 )
-from loket.organisations.models import Organisation, Participation
+from loket.organisations.models import Organisation, Participation, Visibility
 
 ENCODER_SETTING = "LOKET_MATCH_ENCODER"
 MAX_PASSAGES = 40  # per organisation: the most recent projects say enough and bound build time
@@ -63,16 +63,26 @@ def index_dir() -> Path:
 
 
 # -- passages ---------------------------------------------------------------------------------
-def organisation_passages(organisation_ids: list[int] | None = None) -> dict[int, list[str]]:
+def organisation_passages(
+    organisation_ids: list[int] | None = None,
+    *,
+    organisations: dict[int, Organisation] | None = None,
+) -> dict[int, list[str]]:
     """The texts each profile is embedded from: its own description, offer, need and tags,
-    then its EU projects (most recent first); the imported profile text when there are none."""
-    queryset = Organisation.objects.all()
-    if organisation_ids is not None:
-        queryset = queryset.filter(pk__in=organisation_ids)
+    then its EU projects (most recent first); the imported profile text when there are none.
+    `organisations`: those rows, already loaded (with their texts)."""
+    if organisations is not None:
+        loaded_rows = list(organisations.values())
+        organisation_ids = list(organisations)
+    else:
+        queryset = Organisation.objects.all()
+        if organisation_ids is not None:
+            queryset = queryset.filter(pk__in=organisation_ids)
+        loaded_rows = queryset.only(
+            "pk", "description", "offers", "seeks", "expertise_tags", "profile_text"
+        ).iterator(chunk_size=2000)
     passages: dict[int, list[str]] = {}
-    for org in queryset.only(
-        "pk", "description", "offers", "seeks", "expertise_tags", "profile_text"
-    ).iterator(chunk_size=2000):
+    for org in loaded_rows:
         own = [org.description, org.offers, org.seeks, ", ".join(org.expertise_tags or [])]
         passages[org.pk] = [text.strip() for text in own if text and text.strip()]
         if org.profile_text:
@@ -99,23 +109,16 @@ def organisation_passages(organisation_ids: list[int] | None = None) -> dict[int
 def collaboration_graph(organisation_ids: list[int] | None = None) -> CollaborationGraph:
     """Consortia from the database, as keys str(pk); limited to the given organisations'
     projects and their partners' projects when ids are given (the seeker's neighbourhood)."""
-    rows = Participation.objects.values_list("project_id", "organisation_id")
+    rows = Participation.objects.all()
     if organisation_ids is not None:
-        first = set(
-            Participation.objects.filter(organisation_id__in=organisation_ids).values_list(
-                "project_id", flat=True
-            )
+        # One query with nested subqueries: their projects, their partners, the partners'
+        # projects and everyone in those.
+        first = Participation.objects.filter(organisation_id__in=organisation_ids)
+        partners = Participation.objects.filter(project_id__in=first.values("project_id"))
+        projects = Participation.objects.filter(
+            organisation_id__in=partners.values("organisation_id")
         )
-        partners = set(
-            Participation.objects.filter(project_id__in=first).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        rows = rows.filter(organisation_id__in=partners)
-        project_ids = set(rows.values_list("project_id", flat=True))
-        rows = Participation.objects.filter(project_id__in=project_ids).values_list(
-            "project_id", "organisation_id"
-        )
+        rows = Participation.objects.filter(project_id__in=projects.values("project_id"))
     consortia: dict[int, list[str]] = defaultdict(list)
     starts: dict[int, str] = {}
     for project_id, org_id, start in rows.values_list(
@@ -343,6 +346,7 @@ class LoadedIndex:
     base_corpus: Corpus | None = None
     base_pics: list[str] = dataclasses.field(default_factory=list)
     overlay_seen: str = ""
+    visibility: VisibilityMask | None = None
     _by_pic: dict[str, int] | None = None
     _by_pic_source: list[str] = dataclasses.field(default_factory=list)
 
@@ -418,6 +422,87 @@ def _load(folder: Path) -> LoadedIndex:
         base_corpus=corpus,
         base_pics=attrs["pics"].tolist(),
     )
+
+
+# -- visibility -------------------------------------------------------------------------------
+# How long a process trusts its copy of who is hidden or members-only. The rows a request shows
+# are checked against the database every time (`visibility_recheck` corrects the copy), so a
+# stale copy can leave a profile that became visible out for this long, but never show one
+# that became hidden.
+VISIBILITY_TTL = 60.0
+
+
+@dataclass
+class VisibilityMask:
+    """Per position of a loaded index: may signed-in users (`listed`: not hidden) and anonymous
+    callers (`public`) see it. Read with one query over the non-public profiles."""
+
+    listed: np.ndarray
+    public: np.ndarray
+    read_at: float
+    gone: set[int] = dataclasses.field(default_factory=set)  # deleted since the build
+
+    def for_user(self, user) -> np.ndarray:
+        signed_in = user is not None and user.is_authenticated
+        return self.listed if signed_in else self.public
+
+
+def _positions_of(loaded: LoadedIndex, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes into `pks` found in the index, their positions)."""
+    order = np.argsort(loaded.pks, kind="stable")
+    ordered = loaded.pks[order]
+    at = np.searchsorted(ordered, pks)
+    found = np.flatnonzero((at < len(ordered)) & (ordered[np.minimum(at, len(ordered) - 1)] == pks))
+    return found, order[at[found]]
+
+
+def visibility_get(loaded: LoadedIndex, *, refresh: bool = False) -> VisibilityMask:
+    """This process's copy of the visibility of every indexed profile; read again after
+    VISIBILITY_TTL seconds, when the index gained positions, or on `refresh`."""
+    mask = loaded.visibility
+    n = len(loaded.pks)
+    if (
+        mask is not None
+        and not refresh
+        and len(mask.listed) == n
+        and time.monotonic() - mask.read_at < VISIBILITY_TTL
+    ):
+        return mask
+    read_at = time.monotonic()
+    listed, public = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+    rows = list(
+        Organisation.objects.filter(
+            visibility__in=[Visibility.MEMBERS, Visibility.HIDDEN]
+        ).values_list("pk", "visibility")
+    )
+    if rows and n:
+        pks = np.fromiter((pk for pk, _v in rows), dtype=np.int64, count=len(rows))
+        hidden = np.fromiter(
+            (v == Visibility.HIDDEN for _pk, v in rows), dtype=bool, count=len(rows)
+        )
+        found, positions = _positions_of(loaded, pks)
+        public[positions] = False
+        listed[positions[hidden[found]]] = False
+    gone = {i for i in (mask.gone if mask is not None else set()) if i < n}
+    for i in gone:
+        listed[i] = public[i] = False
+    loaded.visibility = VisibilityMask(listed=listed, public=public, read_at=read_at, gone=gone)
+    return loaded.visibility
+
+
+def visibility_recheck(loaded: LoadedIndex, positions: list[int]) -> None:
+    """Correct the copy for positions the database did not show: read their visibility now
+    (deleted profiles are never shown again)."""
+    mask = visibility_get(loaded)
+    positions = [i for i in positions if i < len(mask.listed)]
+    pks = {int(loaded.pks[i]): i for i in positions}
+    now = dict(Organisation.objects.filter(pk__in=list(pks)).values_list("pk", "visibility"))
+    for pk, i in pks.items():
+        visibility = now.get(pk)
+        if visibility is None:
+            mask.gone.add(i)
+        mask.listed[i] = visibility is not None and visibility != Visibility.HIDDEN
+        mask.public[i] = visibility == Visibility.PUBLIC
 
 
 ATTRIBUTES = ("org_type", "country", "region", "size_class", "nace_code", "project_count")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.db import transaction
@@ -19,10 +19,12 @@ from loket.matching.index import (
     index_get,
     match_encoder,
     organisation_passages,
+    visibility_get,
+    visibility_recheck,
 )
 from loket.matching.models import FeedbackVerdict, MatchFeedback, ProfileVector
 from loket.matching.scoring import mean_vectors
-from loket.organisations.models import Organisation, Participation
+from loket.organisations.models import Organisation, Participation, Visibility
 
 MAX_NEED_CHARS = 2000
 MAX_TOP = 100
@@ -43,26 +45,54 @@ class MatchResult:
     role: str = ""
 
 
-def _visible(user, filters: Filters) -> Callable[[list[int]], set[int]]:
-    """Asked once per match with the candidate positions: the database says what is visible."""
+# Ranked beyond `top`, so profiles hidden since this process read the visibility (and dropped
+# by the check of the shown rows) rarely shorten the list; if they do, the match runs again.
+SHOW_MARGIN = 5
+# What results and explanations read of an organisation (the search document is only for the
+# directory; anything else is loaded on access).
+SHOWN_DEFER = ("search_document",)
+
+
+def _allowed(mask: np.ndarray, restrict: set[int] | None = None) -> Callable[[list[int]], set[int]]:
+    """The engine asks once per match with the candidate positions: the in-memory copy of the
+    visibility answers (positions it does not know are refused)."""
 
     def allowed(positions: list[int]) -> set[int]:
-        loaded = index_get()
-        if loaded is None or not positions:
-            return set()
-        pks = {int(loaded.pks[i]): i for i in positions}
-        queryset = Organisation.objects.listed_for(user).filter(pk__in=list(pks))
-        if filters.types:
-            queryset = queryset.filter(org_type__in=filters.types)
-        if filters.size_classes:
-            queryset = queryset.filter(size_class__in=filters.size_classes)
-        if filters.regions:
-            queryset = queryset.filter(region__in=filters.regions)
-        if filters.countries:
-            queryset = queryset.filter(country__in=filters.countries)
-        return {pks[pk] for pk in queryset.values_list("pk", flat=True)}
+        found = np.asarray(positions, dtype=np.int64)
+        found = found[found < len(mask)]
+        visible = {int(i) for i in found[mask[found]]}
+        return visible & restrict if restrict is not None else visible
 
     return allowed
+
+
+def _rank_checked(
+    loaded,
+    matcher: Matcher,
+    request: MatchRequest,
+    *,
+    user,
+    check: Callable[[list[Evidence]], set[int]],
+    restrict: set[int] | None = None,
+) -> list[Evidence]:
+    """Rank with the in-memory visibility, then keep only the ranked positions `check` (the
+    database, now) says may be shown; profiles it refused are read again, and if too few
+    remain the match runs once more with the corrected copy."""
+    top = request.top
+    shown: list[Evidence] = []
+    for _attempt in range(2):
+        mask = visibility_get(loaded).for_user(user)
+        ranked = matcher.rank(
+            replace(request, allowed=_allowed(mask, restrict), top=top + SHOW_MARGIN)
+        )
+        keep = check(ranked)
+        refused = [e.position for e in ranked if e.position not in keep]
+        shown = [e for e in ranked if e.position in keep]
+        if refused:
+            visibility_recheck(loaded, refused)
+        if len(shown) >= top or len(ranked) < top + SHOW_MARGIN or not refused:
+            break
+    return shown[:top]
 
 
 def _matcher():
@@ -72,35 +102,14 @@ def _matcher():
     return loaded, Matcher(loaded.corpus, match_encoder(), fusion_get())
 
 
-def match_rank(
-    *,
-    user,
-    text: str,
-    seeker: Organisation | None = None,
-    exclude: set[int] | frozenset[int] = frozenset(),
-    filters: Filters | None = None,
-    complementary: bool = False,
-    top: int = 10,
-) -> tuple[list[Evidence], object]:
-    text = (text or "").strip()[:MAX_NEED_CHARS]
-    if not text and seeker is None:
-        raise ApplicationError(_("Describe what you are looking for."))
-    loaded, matcher = _matcher()
-    filters = filters or Filters()
-    seeker_key = str(seeker.pk) if seeker is not None else None
-    if seeker is not None and not text:
-        text = "\n".join(organisation_passages([seeker.pk]).get(seeker.pk, []))[:MAX_NEED_CHARS]
-    request = MatchRequest(
-        text=text,
-        seeker=seeker_key,
-        exclude={str(pk) for pk in exclude},
-        filters=filters,
-        allowed=_visible(user, filters),
-        complementary=complementary,
-        top=max(1, min(top, MAX_TOP)),
-        graph=collaboration_graph([seeker.pk]) if seeker is not None else None,
+def _filters_accept(filters: Filters, organisation: Organisation) -> bool:
+    """The filters against the profile as it is now (the index may hold older attributes)."""
+    return (
+        (not filters.types or organisation.org_type in filters.types)
+        and (not filters.size_classes or organisation.size_class in filters.size_classes)
+        and (not filters.regions or organisation.region in filters.regions)
+        and (not filters.countries or organisation.country in filters.countries)
     )
-    return matcher.rank(request), loaded
 
 
 def organisation_scores_for(
@@ -122,16 +131,19 @@ def organisation_scores_for(
             if str(pk) in loaded.corpus.position
         }
         include = sorted(restrict)
-    visible = _visible(user, Filters())
 
-    def allowed(positions: list[int]) -> set[int]:
-        found = visible(positions)
-        return found & restrict if restrict is not None else found
+    def check(ranked: list[Evidence]) -> set[int]:
+        by_pk = {int(loaded.pks[e.position]): e.position for e in ranked}
+        listed = Organisation.objects.listed_for(user).filter(pk__in=list(by_pk))
+        return {by_pk[pk] for pk in listed.values_list("pk", flat=True)}
 
-    ranked = matcher.rank(
-        MatchRequest(
-            text=text, allowed=allowed, include=include, top=max(1, min(limit, MAX_TOP * 10))
-        )
+    ranked = _rank_checked(
+        loaded,
+        matcher,
+        MatchRequest(text=text, include=include, top=max(1, min(limit, MAX_TOP * 10))),
+        user=user,
+        check=check,
+        restrict=restrict,
     )
     scores = np.asarray([e.score for e in ranked], dtype=np.float64)
     if matcher.fusion is not None:
@@ -152,61 +164,80 @@ def match_for(
     top: int = 10,
     explain: bool = True,
 ) -> list[MatchResult]:
-    """Ranked partners for a need, with explanations; only profiles the user may see."""
-    ranked, loaded = match_rank(
-        user=user,
+    """Ranked partners for a need, with explanations; only profiles the user may see (the
+    shown rows are read from the database with the user's visibility, every time)."""
+    text = (text or "").strip()[:MAX_NEED_CHARS]
+    if not text and seeker is None:
+        raise ApplicationError(_("Describe what you are looking for."))
+    loaded, matcher = _matcher()
+    filters = filters or Filters()
+    if seeker is not None and not text:
+        text = "\n".join(organisation_passages([seeker.pk]).get(seeker.pk, []))[:MAX_NEED_CHARS]
+    top = max(1, min(top, MAX_TOP))
+    request = MatchRequest(
         text=text,
-        seeker=seeker,
+        seeker=str(seeker.pk) if seeker is not None else None,
         filters=filters,
         complementary=complementary,
         top=max(top, 30) if consortium else top,
+        graph=collaboration_graph([seeker.pk]) if seeker is not None else None,
     )
-    pks = [int(loaded.pks[e.position]) for e in ranked]
-    via_pks = [int(e.via) for e in ranked if e.via]
-    organisations = Organisation.objects.listed_for(user).in_bulk(pks + via_pks)
+    organisations: dict[int, Organisation] = {}
+
+    def check(ranked: list[Evidence]) -> set[int]:
+        pks = [int(loaded.pks[e.position]) for e in ranked]
+        via = [int(e.via) for e in ranked if e.via]
+        wanted = [pk for pk in dict.fromkeys(pks + via) if pk not in organisations]
+        organisations.update(
+            Organisation.objects.listed_for(user).defer(*SHOWN_DEFER).in_bulk(wanted)
+        )
+        return {
+            e.position
+            for e, pk in zip(ranked, pks, strict=True)
+            if pk in organisations and _filters_accept(filters, organisations[pk])
+        }
+
+    ranked = _rank_checked(loaded, matcher, request, user=user, check=check)
     if consortium:
         roles = consortium_suggest(loaded.corpus, ranked)
         chosen = {id(e): role for role, e in roles.items()}
         ranked = [e for e in ranked if id(e) in chosen]
     else:
         chosen = {}
-    passages = organisation_passages(pks) if explain else {}
-    seeker_topics: set[str] = set()
+    pks = [int(loaded.pks[e.position]) for e in ranked]
+    passages = (
+        organisation_passages(pks, organisations={pk: organisations[pk] for pk in pks})
+        if explain
+        else {}
+    )
     topics: dict[int, set[str]] = {}
     if explain and seeker is not None:
-        seeker_topics = set(
+        seeker_topics = (
             Participation.objects.filter(organisation=seeker)
             .exclude(project__topics="")
-            .values_list("project__topics", flat=True)
+            .values("project__topics")
         )
         for org_id, topic in Participation.objects.filter(
             organisation_id__in=pks, project__topics__in=seeker_topics
         ).values_list("organisation_id", "project__topics"):
             topics.setdefault(org_id, set()).add(topic)
-    results = []
-    for e in ranked:
-        pk = int(loaded.pks[e.position])
-        organisation = organisations.get(pk)
-        if organisation is None:  # changed visibility since the ranking: never shown
-            continue
-        results.append(
-            MatchResult(
-                organisation=organisation,
-                score=e.score,
-                evidence=e,
-                explanation=passage_explain(text, passages.get(pk, []))
-                if explain
-                else Explanation(),
-                via=organisations.get(int(e.via)) if e.via else None,
-                shared_topics=sorted(topics.get(pk, set()))[:5],
-                role=chosen.get(id(e), ""),
-            )
+    return [
+        MatchResult(
+            organisation=organisations[pk],
+            score=e.score,
+            evidence=e,
+            explanation=passage_explain(text, passages.get(pk, [])) if explain else Explanation(),
+            via=organisations.get(int(e.via)) if e.via else None,
+            shared_topics=sorted(topics.get(pk, set()))[:5],
+            role=chosen.get(id(e), ""),
         )
-    return results
+        for e, pk in zip(ranked, pks, strict=True)
+    ]
 
 
 def match_batch_line(*, text: str, seeker: str | None, exclude: list[str], top: int) -> list[dict]:
-    """One line of `match_batch`: ids are CORDIS PICs for imported organisations, else Loket ids."""
+    """One line of `match_batch`: ids are CORDIS PICs for imported organisations, else Loket ids.
+    The batch runs as a signed-in member would: everything except hidden profiles."""
     loaded, matcher = _matcher()
     by_pic = loaded.position_of_pic()
 
@@ -224,34 +255,31 @@ def match_batch_line(*, text: str, seeker: str | None, exclude: list[str], top: 
         text=(text or "")[:MAX_NEED_CHARS],
         seeker=seeker_key,
         exclude=excluded,
-        allowed=_batch_visible(),
         top=max(1, min(top, 1000)),
         graph=collaboration_graph([int(seeker_key)]) if seeker_key else None,
     )
     if not request.text and not seeker_key:
         return []
+
+    def check(ranked: list[Evidence]) -> set[int]:
+        by_pk = {int(loaded.pks[e.position]): e.position for e in ranked}
+        listed = Organisation.objects.exclude(visibility=Visibility.HIDDEN).filter(
+            pk__in=list(by_pk)
+        )
+        return {by_pk[pk] for pk in listed.values_list("pk", flat=True)}
+
+    ranked = _rank_checked(loaded, matcher, request, user=_MEMBER, check=check)
     return [
         {"organisation": loaded.key_for(e.position), "score": round(float(e.score), 6)}
-        for e in matcher.rank(request)
+        for e in ranked
     ]
 
 
-def _batch_visible() -> Callable[[list[int]], set[int]]:
-    """The batch runs as a signed-in member would: everything except hidden profiles."""
+class _SignedIn:
+    is_authenticated = True
 
-    def allowed(positions: list[int]) -> set[int]:
-        loaded = index_get()
-        if loaded is None:
-            return set()
-        pks = {int(loaded.pks[i]): i for i in positions}
-        hidden = set(
-            Organisation.objects.filter(pk__in=list(pks), visibility="hidden").values_list(
-                "pk", flat=True
-            )
-        )
-        return {i for pk, i in pks.items() if pk not in hidden}
 
-    return allowed
+_MEMBER = _SignedIn()  # the batch sees what any signed-in member sees
 
 
 def match_feedback_record(
