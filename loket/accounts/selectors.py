@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -23,3 +24,24 @@ def api_token_user(*, token: str) -> User | None:
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+
+
+def user_language(*, user: User) -> str:
+    """The language to write to this user in (notifications, e-mails): their saved choice when
+    Loket offers it, else the site's default. Never the language of whoever triggered the message.
+    """
+    language = getattr(user, "preferred_language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def email_language(*, email: str, default: str = "") -> str:
+    """The language to write to an address in: its active user's, else `default` (a language the
+    caller knows, such as a question's), else the site's default."""
+    user = (
+        User.objects.filter(email__iexact=(email or "").strip(), is_active=True)
+        .only("preferred_language")
+        .first()
+    )
+    if user is not None:
+        return user_language(user=user)
+    return default if default in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

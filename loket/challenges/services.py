@@ -23,8 +23,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from loket.challenges import policy, selectors, uploads
 from loket.challenges.models import (
@@ -132,17 +134,35 @@ def _members(organisation_id: int) -> list[User]:
     return list(User.objects.filter(memberships__organisation_id=organisation_id, is_active=True))
 
 
-def notify(*, users: list[User], text: str, url: str = "", email: bool = True) -> None:
-    """In-app notice for each user, and an e-mail after commit."""
-    created = Notification.objects.bulk_create(
-        [Notification(user=user, text=text[:400], url=url) for user in users]
-    )
+def notify(
+    *,
+    users: list[User],
+    text: str | Promise,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+    email: bool = True,
+) -> None:
+    """In-app notice for each user, and an e-mail after commit.
+
+    `text` is a lazy translation and `params` its values: each notice is written in its
+    recipient's language, not in that of whoever triggered it.
+    """
+    from loket.accounts.selectors import user_language
+
+    def render(user: User) -> str:
+        with translation.override(user_language(user=user)):
+            return (str(text) % params if params is not None else str(text))[:400]
+
+    notifications = [Notification(user=user, text=render(user), url=url) for user in users]
+    created = Notification.objects.bulk_create(notifications)
     if not email:
         return
     ids = [n.pk for n in created if n.pk is not None]
     if not ids:
         ids = list(
-            Notification.objects.filter(user__in=users, text=text[:400], url=url)
+            Notification.objects.filter(
+                user__in=users, text__in={n.text for n in notifications}, url=url
+            )
             .order_by("-pk")
             .values_list("pk", flat=True)[: len(users)]
         )
@@ -227,8 +247,8 @@ def _notify_invited(challenge: Challenge, organisation_ids: list[int]) -> None:
             continue
         notify(
             users=_members(organisation_id),
-            text=_("Your organisation is invited to view “%(title)s”.")
-            % {"title": challenge.title},
+            text=gettext_lazy("Your organisation is invited to view “%(title)s”."),
+            params={"title": challenge.title},
             url=reverse("challenges:challenge-detail", args=[challenge.pk]),
         )
 
@@ -363,7 +383,8 @@ def challenges_expire(*, today: dt.date | None = None) -> int:
                 continue
             notify(
                 users=_members(challenge.organisation_id),
-                text=_("“%(title)s” has expired and is now closed.") % {"title": challenge.title},
+                text=gettext_lazy("“%(title)s” has expired and is now closed."),
+                params={"title": challenge.title},
                 url=reverse("challenges:challenge-detail", args=[challenge.pk]),
             )
             closed += 1
@@ -388,7 +409,8 @@ def challenge_report(*, user: User, challenge: Challenge, reason: str) -> Modera
     curators = list(UserModel.objects.filter(is_staff=True, is_active=True))
     notify(
         users=curators,
-        text=_("An item was reported: “%(title)s”.") % {"title": challenge.title},
+        text=gettext_lazy("An item was reported: “%(title)s”."),
+        params={"title": challenge.title},
         url=reverse("challenges:moderation"),
     )
     return event
@@ -409,13 +431,14 @@ def challenge_moderate(*, user: User, challenge: Challenge, hide: bool, reason: 
     )
     challenge.refresh_from_db()
     text = (
-        _("A curator hid “%(title)s”: %(reason)s")
+        gettext_lazy("A curator hid “%(title)s”: %(reason)s")
         if hide
-        else _("A curator made “%(title)s” visible again: %(reason)s")
+        else gettext_lazy("A curator made “%(title)s” visible again: %(reason)s")
     )
     notify(
         users=_members(challenge.organisation_id),
-        text=text % {"title": challenge.title, "reason": reason[:200]},
+        text=text,
+        params={"title": challenge.title, "reason": reason[:200]},
         url=reverse("challenges:challenge-detail", args=[challenge.pk]),
     )
     return challenge
@@ -544,8 +567,8 @@ def interest_create(
     _outcome(challenge, OutcomeKind.INTEREST, organisation=organisation, interest=interest)
     notify(
         users=_members(challenge.organisation_id),
-        text=_("%(organisation)s expressed interest in “%(title)s”.")
-        % {"organisation": organisation.name, "title": challenge.title},
+        text=gettext_lazy("%(organisation)s expressed interest in “%(title)s”."),
+        params={"organisation": organisation.name, "title": challenge.title},
         url=reverse("challenges:challenge-detail", args=[challenge.pk]),
     )
     return interest
@@ -581,19 +604,24 @@ def interest_decide(
         )
         if nda_text is None:
             _conversation_open(interest)
-            text = _("Your interest in “%(title)s” was accepted. The details are now open to you.")
+            text = gettext_lazy(
+                "Your interest in “%(title)s” was accepted. The details are now open to you."
+            )
         else:
             url = reverse("challenges:interest-nda", args=[interest.pk])
-            text = _(
+            text = gettext_lazy(
                 "Your interest in “%(title)s” was accepted. Accept the NDA to open the details."
             )
     else:
         _outcome(
             challenge, OutcomeKind.DECLINED, organisation=interest.organisation, interest=interest
         )
-        text = _("Your interest in “%(title)s” was declined.")
+        text = gettext_lazy("Your interest in “%(title)s” was declined.")
     notify(
-        users=_members(interest.organisation_id), text=text % {"title": challenge.title}, url=url
+        users=_members(interest.organisation_id),
+        text=text,
+        params={"title": challenge.title},
+        url=url,
     )
     return interest
 
@@ -651,8 +679,10 @@ def nda_accept(*, user: User, interest: ExpressionOfInterest, text_sha256: str) 
         for organisation_id in (challenge.organisation_id, interest.organisation_id):
             notify(
                 users=_members(organisation_id),
-                text=_("Both sides accepted the NDA for “%(title)s”. The details are open.")
-                % {"title": challenge.title},
+                text=gettext_lazy(
+                    "Both sides accepted the NDA for “%(title)s”. The details are open."
+                ),
+                params={"title": challenge.title},
                 url=reverse("challenges:interest-conversation", args=[interest.pk]),
             )
     else:
@@ -663,8 +693,10 @@ def nda_accept(*, user: User, interest: ExpressionOfInterest, text_sha256: str) 
         )
         notify(
             users=_members(other),
-            text=_("The other side accepted the NDA for “%(title)s”. Your acceptance is awaited.")
-            % {"title": challenge.title},
+            text=gettext_lazy(
+                "The other side accepted the NDA for “%(title)s”. Your acceptance is awaited."
+            ),
+            params={"title": challenge.title},
             url=reverse("challenges:interest-nda", args=[interest.pk]),
         )
     return acceptance
@@ -703,7 +735,8 @@ def message_send(*, user: User, interest: ExpressionOfInterest, body: str) -> Me
     )
     notify(
         users=_members(other),
-        text=_("New message about “%(title)s”.") % {"title": challenge.title},
+        text=gettext_lazy("New message about “%(title)s”."),
+        params={"title": challenge.title},
         url=reverse("challenges:interest-conversation", args=[interest.pk]),
     )
     return message
@@ -835,10 +868,14 @@ def digest_send_one(*, saved_search_pk: int, now: dt.datetime) -> int:
     )
     if not claimed:
         return 0
-    cards = selectors.saved_search_matches(saved_search=saved, since=since)
-    if not cards:
-        return 0
-    subject, body = digest_render(saved_search=saved, cards=cards)
+    from loket.accounts.selectors import user_language
+
+    # The cards' labels, the subject and the body in the recipient's language (a worker has none).
+    with translation.override(user_language(user=saved.user)):
+        cards = selectors.saved_search_matches(saved_search=saved, since=since)
+        if not cards:
+            return 0
+        subject, body = digest_render(saved_search=saved, cards=cards)
     unsubscribe_url = _site_url(
         reverse("challenges:alert-unsubscribe", args=[unsubscribe_token(saved)])
     )
@@ -853,8 +890,8 @@ def digest_send_one(*, saved_search_pk: int, now: dt.datetime) -> int:
     ).send()
     notify(
         users=[saved.user],
-        text=_("%(n)s new items match your alert “%(name)s”.")
-        % {"n": len(cards), "name": str(saved)[:80]},
+        text=gettext_lazy("%(n)s new items match your alert “%(name)s”."),
+        params={"n": len(cards), "name": str(saved)[:80]},
         url=reverse("challenges:challenge-list"),
         email=False,
     )

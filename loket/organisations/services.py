@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from loket.lib.enterprise_number import normalise_enterprise_number
@@ -273,14 +273,20 @@ def membership_invite(
     invitation.full_clean()
     invitation.save()
     link = _absolute(reverse("organisations:invitation-accept", args=[token]))
-    subject = _("Invitation to join %(organisation)s on Loket") % {
-        "organisation": organisation.name
-    }
-    body = _(
-        "%(inviter)s invites you to join %(organisation)s on Loket.\n\n"
-        "Accept the invitation (sign in or sign up with this e-mail address first):\n"
-        "%(link)s\n\nThe link is valid for 14 days and can be used once."
-    ) % {"inviter": user.display_name, "organisation": organisation.name, "link": link}
+    from loket.accounts.selectors import email_language
+
+    # The invitee's language when they have an account; else the inviter's is the best guess.
+    with translation.override(
+        email_language(email=email, default=translation.get_language() or "")
+    ):
+        subject = _("Invitation to join %(organisation)s on Loket") % {
+            "organisation": organisation.name
+        }
+        body = _(
+            "%(inviter)s invites you to join %(organisation)s on Loket.\n\n"
+            "Accept the invitation (sign in or sign up with this e-mail address first):\n"
+            "%(link)s\n\nThe link is valid for 14 days and can be used once."
+        ) % {"inviter": user.display_name, "organisation": organisation.name, "link": link}
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return invitation, token
 
@@ -363,6 +369,32 @@ def claim_submit(*, user: User, organisation: Organisation, message: str) -> Org
     return claim
 
 
+def _claim_decision_mail(
+    organisation: Organisation, *, approve: bool, note: str
+) -> tuple[str, str]:
+    if approve:
+        subject = _("Your claim of %(organisation)s was approved") % {
+            "organisation": organisation.name
+        }
+        body = _(
+            "You are now an administrator of %(organisation)s on Loket and can edit its "
+            "profile:\n%(link)s"
+        ) % {
+            "organisation": organisation.name,
+            "link": _absolute(reverse("organisations:organisation-manage", args=[organisation.pk])),
+        }
+    else:
+        subject = _("Your claim of %(organisation)s was not approved") % {
+            "organisation": organisation.name
+        }
+        body = _("A curator did not approve your claim of %(organisation)s.") % {
+            "organisation": organisation.name
+        }
+    if note:
+        body += "\n\n" + _("Note from the curator: %(note)s") % {"note": note}
+    return subject, body
+
+
 @transaction.atomic
 def claim_decide(
     *, curator: User, claim: OrganisationClaim, approve: bool, note: str = ""
@@ -388,25 +420,10 @@ def claim_decide(
             membership.save(update_fields=["role"])
         Organisation.objects.filter(pk=organisation.pk).update(claimed=True)
         _profile_changed_on_commit(organisation.pk)
-        subject = _("Your claim of %(organisation)s was approved") % {
-            "organisation": organisation.name
-        }
-        body = _(
-            "You are now an administrator of %(organisation)s on Loket and can edit its "
-            "profile:\n%(link)s"
-        ) % {
-            "organisation": organisation.name,
-            "link": _absolute(reverse("organisations:organisation-manage", args=[organisation.pk])),
-        }
-    else:
-        subject = _("Your claim of %(organisation)s was not approved") % {
-            "organisation": organisation.name
-        }
-        body = _("A curator did not approve your claim of %(organisation)s.") % {
-            "organisation": organisation.name
-        }
-    if note:
-        body += "\n\n" + _("Note from the curator: %(note)s") % {"note": note}
+    from loket.accounts.selectors import user_language
+
+    with translation.override(user_language(user=claim.user)):  # the claimant's, not the curator's
+        subject, body = _claim_decision_mail(organisation, approve=approve, note=note)
     recipient = claim.user.email
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
     return claim

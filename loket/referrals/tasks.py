@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from loket.accounts.selectors import email_language, user_language
 from loket.referrals.models import CaseEvent, EventKind
 
 # Events the holder's staff hear about; every public event goes to the requester.
@@ -77,7 +78,9 @@ def _send_event_mails(event: CaseEvent) -> int:
         and requester_email
         and event.kind not in {EventKind.RATED, EventKind.CONSENT}
     ):
-        with translation.override(case.language):
+        # A registered requester's own language; a visitor's is the one they asked in.
+        language = user_language(user=case.requester_user) if case.requester_user else case.language
+        with translation.override(language):
             context = {
                 "event": event,
                 "case": case,
@@ -90,14 +93,23 @@ def _send_event_mails(event: CaseEvent) -> int:
             sent += 1
     if event.kind in STAFF_EVENTS:
         recipients = [email for email in _staff_recipients(event) if email != requester_email]
-        if recipients:
-            link = settings.SITE_URL + reverse("referrals:case-detail", args=[case.pk])
-            context = {"event": event, "case": case, "link": link, "for_staff": True}
-            subject = render_to_string("referrals/email/event_subject.txt", context).strip()
-            body = render_to_string("referrals/email/event_body.txt", context)
-            send_mail(subject, body, None, recipients)
+        link = settings.SITE_URL + reverse("referrals:case-detail", args=[case.pk])
+        context = {"event": event, "case": case, "link": link, "for_staff": True}
+        # One mail per language, each recipient in their own (the site's for a bare address).
+        for language, addresses in _by_language(recipients).items():
+            with translation.override(language):
+                subject = render_to_string("referrals/email/event_subject.txt", context).strip()
+                body = render_to_string("referrals/email/event_body.txt", context)
+            send_mail(subject, body, None, addresses)
             sent += 1
     return sent
+
+
+def _by_language(emails: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for email in emails:
+        groups.setdefault(email_language(email=email), []).append(email)
+    return groups
 
 
 @task()
