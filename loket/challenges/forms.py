@@ -230,6 +230,14 @@ class UploadForm(forms.Form):
         help_text=_("PDF, DOCX, PNG or JPEG, at most 10 MB. Opens only with the details."),
     )
 
+    def __init__(self, *args: Any, max_bytes: int = 0, too_large: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if max_bytes:
+            # loket.js refuses a larger file before it is sent (the server refuses it as well).
+            self.fields["file"].widget.attrs.update(
+                {"data-max-bytes": str(max_bytes), "data-too-large": too_large}
+            )
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(

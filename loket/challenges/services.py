@@ -100,6 +100,12 @@ def attachment_max_bytes() -> int:
     return int(getattr(settings, "LOKET_CHALLENGE_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
 
 
+def attachment_too_large_message() -> str:
+    return _("The file is too large (at most %(mb)s MB).") % {
+        "mb": attachment_max_bytes() // (1024 * 1024)
+    }
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -470,9 +476,7 @@ def attachment_store(*, user: User, challenge: Challenge, upload: UploadedFile) 
     _require_poster(user, challenge)
     limit = attachment_max_bytes()
     if upload.size is None or upload.size > limit:
-        raise ApplicationError(
-            _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}
-        )
+        raise ApplicationError(attachment_too_large_message())
     if challenge.attachments.count() >= ATTACHMENTS_PER_ITEM:
         raise ApplicationError(
             _("An item can have at most %(n)s attachments.") % {"n": ATTACHMENTS_PER_ITEM}
@@ -490,10 +494,7 @@ def attachment_store(*, user: User, challenge: Challenge, upload: UploadedFile) 
             for chunk in upload.chunks():
                 written += len(chunk)
                 if written > limit:
-                    raise ApplicationError(
-                        _("The file is too large (at most %(mb)s MB).")
-                        % {"mb": limit // (1024 * 1024)}
-                    )
+                    raise ApplicationError(attachment_too_large_message())
                 digest.update(chunk)
                 handle.write(chunk)
             handle.flush()

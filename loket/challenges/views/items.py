@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from loket.challenges import forms, selectors, services
@@ -20,6 +23,7 @@ from loket.challenges.models import (
     ModerationEvent,
     Status,
 )
+from loket.challenges.upload_limits import UploadSizeLimit
 from loket.lib.errors import ApplicationError
 from loket.organisations.models import Organisation
 
@@ -66,7 +70,7 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ]
             context["interest_form"] = forms.InterestForm(organisations=organisations)
         if access.is_poster:
-            context["upload_form"] = forms.UploadForm()
+            context["upload_form"] = _upload_form()
             context["decision_form"] = forms.DecisionForm()
             context["close_form"] = forms.CloseForm(
                 partners=[
@@ -215,13 +219,37 @@ def challenge_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("challenges:challenge-detail", pk=pk)
 
 
+def _upload_form(*args: Any) -> forms.UploadForm:
+    return forms.UploadForm(
+        *args,
+        max_bytes=services.attachment_max_bytes(),
+        too_large=services.attachment_too_large_message(),
+    )
+
+
+# Exempt only so that the size limit goes in before the body is parsed (the CSRF check reads
+# request.POST); _attachment_upload checks the token.
+@csrf_exempt
 @require_POST
 @login_required
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Access: members of the posting organisation; others 404."""
+    """Access: members of the posting organisation; others 404.
+
+    An over-size file is dropped while the request is parsed (upload_limits), never stored, and
+    the poster gets a message; the CSRF token is checked as for any other form.
+    """
+    limit = UploadSizeLimit(request, limit=services.attachment_max_bytes())
+    request.upload_handlers.insert(0, limit)
+    return _attachment_upload(request, pk, limit)
+
+
+@csrf_protect
+def _attachment_upload(request: HttpRequest, pk: int, limit: UploadSizeLimit) -> HttpResponse:
     challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
-    form = forms.UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
+    form = _upload_form(request.POST, request.FILES)
+    if limit.too_large:
+        messages.error(request, services.attachment_too_large_message())
+    elif not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
