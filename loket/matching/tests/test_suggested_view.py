@@ -13,7 +13,9 @@ def _url(organisation) -> str:
 
 
 def test_htmx_gets_the_fragment_with_explanations(client_for, chloe, org_a, match_world):
-    response = client_for(chloe).get(_url(org_a), headers={"HX-Request": "true"})
+    client = client_for(chloe)
+    client.cookies["loket_language"] = "en"
+    response = client.get(_url(org_a), headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response["Vary"] and "HX-Request" in response["Vary"]
     body = response.content.decode()
