@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from loket.matching.index import (
 )
 from loket.matching.models import FeedbackVerdict, MatchFeedback, ProfileVector
 from loket.matching.scoring import mean_vectors
-from loket.organisations.models import Organisation, Participation, Visibility
+from loket.organisations.models import Organisation, Participation
 
 MAX_NEED_CHARS = 2000
 MAX_TOP = 100
@@ -51,6 +52,14 @@ SHOW_MARGIN = 5
 # What results and explanations read of an organisation (the search document is only for the
 # directory; anything else is loaded on access).
 SHOWN_DEFER = ("search_document",)
+
+
+def _listed(user, pks: list[int]) -> QuerySet[Organisation]:
+    """The given organisations that `listed_for(user)` lets the user see, looked up by primary
+    key: as a correlated EXISTS, SQLite stays on the primary key (with the visibility filter
+    outside, it scanned the visibility index instead: 60 ms at 100k profiles)."""
+    listed = Organisation.objects.listed_for(user).filter(pk=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(listed), pk__in=pks).order_by()
 
 
 def _allowed(mask: np.ndarray, restrict: set[int] | None = None) -> Callable[[list[int]], set[int]]:
@@ -134,8 +143,7 @@ def organisation_scores_for(
 
     def check(ranked: list[Evidence]) -> set[int]:
         by_pk = {int(loaded.pks[e.position]): e.position for e in ranked}
-        listed = Organisation.objects.listed_for(user).filter(pk__in=list(by_pk))
-        return {by_pk[pk] for pk in listed.values_list("pk", flat=True)}
+        return {by_pk[pk] for pk in _listed(user, list(by_pk)).values_list("pk", flat=True)}
 
     ranked = _rank_checked(
         loaded,
@@ -189,7 +197,7 @@ def match_for(
         via = [int(e.via) for e in ranked if e.via]
         wanted = [pk for pk in dict.fromkeys(pks + via) if pk not in organisations]
         organisations.update(
-            Organisation.objects.listed_for(user).defer(*SHOWN_DEFER).in_bulk(wanted)
+            {o.pk: o for o in _listed(user, wanted).defer(*SHOWN_DEFER)} if wanted else {}
         )
         return {
             e.position
@@ -263,10 +271,7 @@ def match_batch_line(*, text: str, seeker: str | None, exclude: list[str], top: 
 
     def check(ranked: list[Evidence]) -> set[int]:
         by_pk = {int(loaded.pks[e.position]): e.position for e in ranked}
-        listed = Organisation.objects.exclude(visibility=Visibility.HIDDEN).filter(
-            pk__in=list(by_pk)
-        )
-        return {by_pk[pk] for pk in listed.values_list("pk", flat=True)}
+        return {by_pk[pk] for pk in _listed(_MEMBER, list(by_pk)).values_list("pk", flat=True)}
 
     ranked = _rank_checked(loaded, matcher, request, user=_MEMBER, check=check)
     return [
