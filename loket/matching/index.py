@@ -441,10 +441,17 @@ class VisibilityMask:
     public: np.ndarray
     read_at: float
     gone: set[int] = dataclasses.field(default_factory=set)  # deleted since the build
+    _sets: dict[bool, set[int]] = dataclasses.field(default_factory=dict)
 
-    def for_user(self, user) -> np.ndarray:
+    def positions_for(self, user) -> set[int]:
+        """The positions the user may see, as the set the engine tests candidates against
+        (built once per copy: the engine then skips its separate visibility round)."""
         signed_in = user is not None and user.is_authenticated
-        return self.listed if signed_in else self.public
+        found = self._sets.get(signed_in)
+        if found is None:
+            mask = self.listed if signed_in else self.public
+            found = self._sets[signed_in] = set(np.flatnonzero(mask).tolist())
+        return found
 
 
 def _positions_of(loaded: LoadedIndex, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -503,6 +510,11 @@ def visibility_recheck(loaded: LoadedIndex, positions: list[int]) -> None:
             mask.gone.add(i)
         mask.listed[i] = visibility is not None and visibility != Visibility.HIDDEN
         mask.public[i] = visibility == Visibility.PUBLIC
+        for signed_in, found in mask._sets.items():
+            if (mask.listed if signed_in else mask.public)[i]:
+                found.add(i)
+            else:
+                found.discard(i)
 
 
 ATTRIBUTES = ("org_type", "country", "region", "size_class", "nace_code", "project_count")

@@ -62,19 +62,6 @@ def _listed(user, pks: list[int]) -> QuerySet[Organisation]:
     return Organisation.objects.filter(Exists(listed), pk__in=pks).order_by()
 
 
-def _allowed(mask: np.ndarray, restrict: set[int] | None = None) -> Callable[[list[int]], set[int]]:
-    """The engine asks once per match with the candidate positions: the in-memory copy of the
-    visibility answers (positions it does not know are refused)."""
-
-    def allowed(positions: list[int]) -> set[int]:
-        found = np.asarray(positions, dtype=np.int64)
-        found = found[found < len(mask)]
-        visible = {int(i) for i in found[mask[found]]}
-        return visible & restrict if restrict is not None else visible
-
-    return allowed
-
-
 def _rank_checked(
     loaded,
     matcher: Matcher,
@@ -84,16 +71,17 @@ def _rank_checked(
     check: Callable[[list[Evidence]], set[int]],
     restrict: set[int] | None = None,
 ) -> list[Evidence]:
-    """Rank with the in-memory visibility, then keep only the ranked positions `check` (the
-    database, now) says may be shown; profiles it refused are read again, and if too few
-    remain the match runs once more with the corrected copy."""
+    """Rank with the in-memory visibility (a set of positions: no database round during the
+    ranking), then keep only the ranked positions `check` (the database, now) says may be
+    shown; profiles it refused are read again, and if too few remain the match runs once more
+    with the corrected copy."""
     top = request.top
     shown: list[Evidence] = []
     for _attempt in range(2):
-        mask = visibility_get(loaded).for_user(user)
-        ranked = matcher.rank(
-            replace(request, allowed=_allowed(mask, restrict), top=top + SHOW_MARGIN)
-        )
+        allowed = visibility_get(loaded).positions_for(user)
+        if restrict is not None:
+            allowed = {i for i in restrict if i in allowed}
+        ranked = matcher.rank(replace(request, allowed=allowed, top=top + SHOW_MARGIN))
         keep = check(ranked)
         refused = [e.position for e in ranked if e.position not in keep]
         shown = [e for e in ranked if e.position in keep]
