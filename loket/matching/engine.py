@@ -15,7 +15,13 @@ import numpy as np
 
 from loket.matching.encoders import Encoder
 from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
-from loket.matching.scoring import BM25Index, CollaborationGraph, PassageIndex, TypeAffinity
+from loket.matching.scoring import (
+    BM25Index,
+    CollaborationGraph,
+    Neighbourhood,
+    PassageIndex,
+    TypeAffinity,
+)
 from loket.matching.vectors import VectorSearch
 
 # How many candidates each signal contributes to the fused pool; R@50 needs well over 50.
@@ -25,6 +31,10 @@ POOL = 200
 CANDIDATES = POOL * 3 // 2
 # How many of the most similar passages vote for their organisations.
 VOTE_K = 100
+# The walk feature is log(walk probability + WALK_FLOOR): organisations it never reaches get
+# log(1e-7), below any reached one (probabilities from a seeker with 1,000 projects of 100
+# members are ~1e-5).
+WALK_FLOOR = 1e-7
 METHODS = ("popularity", "bm25", "past_partners", "dense", "rrf", "hybrid")
 
 RESEARCH_TYPES = {"knowledge_institution", "research_centre"}
@@ -120,6 +130,7 @@ class Signals:
     passage_query: np.ndarray | None = None  # set when the corpus has passages
     vote: dict[int, float] = field(default_factory=dict)
     lexical_vote: dict[int, float] = field(default_factory=dict)
+    neighbourhood: Neighbourhood = field(default_factory=Neighbourhood.empty)
 
 
 class Matcher:
@@ -215,9 +226,10 @@ class Matcher:
             if len(corpus.dense):
                 positions = self._dense_top(request.text, query_vec, breadth)
                 found.update(int(i) for i in positions)
-            signals = self.signals(request, None, graph, query_vec, None, past)
+            signals = self.signals(request, seeker, graph, query_vec, None, past)
             for vote in (signals.vote, signals.lexical_vote):
                 found.update(sorted(vote, key=lambda i: -vote[i])[:breadth])
+            found.update(signals.neighbourhood.walk.top(breadth))
         added = 0
         for i in corpus._by_activity:
             if added >= POOL // 2:
@@ -361,6 +373,19 @@ class Matcher:
                 top = float(scores.max()) if len(scores) else 0.0
                 if top > 0:
                     signals.lexical_vote = corpus.passages.vote(scores / top, VOTE_K)
+            seeker_pos = corpus.position.get(seeker or "")
+            if seeker_pos is not None:
+                key = ("neighbourhood", f"{seeker_pos}:{request.text}")
+                if key not in self._memo:
+                    lexical_passages = self._memo.get(("passage_lexical", request.text))
+                    if isinstance(lexical_passages, np.ndarray) and len(lexical_passages):
+                        lexical_passages = lexical_passages / (float(lexical_passages.max()) or 1.0)
+                    self._memo[key] = corpus.passages.neighbourhood(  # type: ignore[assignment]
+                        seeker_pos,
+                        query_vec,
+                        lexical_passages if isinstance(lexical_passages, np.ndarray) else None,
+                    )
+                signals.neighbourhood = self._memo[key]  # type: ignore[assignment]
         return signals
 
     def pool(self, ok, signals: Signals, rankings: list[list[int]]) -> list[int]:
@@ -376,6 +401,8 @@ class Matcher:
             [i for i in sorted(vote, key=lambda i: -vote[i]) if ok(i)][:POOL]
             for vote in (signals.vote, signals.lexical_vote)
         ]
+        walk = signals.neighbourhood.walk.top(CANDIDATES)
+        votes.append([i for i in walk if ok(i)][:POOL])
         return list(
             dict.fromkeys([i for ranking in [*rankings, popular_top, *votes] for i in ranking])
         )
@@ -411,6 +438,11 @@ class Matcher:
         matrix[:, column["recent_partner"]] = counts(signals.recent, keys)
         matrix[:, column["passage_vote"]] = counts(signals.vote, pool)  # type: ignore[arg-type]
         matrix[:, column["lexical_vote"]] = counts(signals.lexical_vote, pool)  # type: ignore[arg-type]
+        around = signals.neighbourhood
+        matrix[:, column["walk"]] = np.log(around.walk.get(positions) + WALK_FLOOR)
+        matrix[:, column["partner_vote"]] = np.log1p(around.partner_vote.get(positions))
+        matrix[:, column["joint_sim"]] = around.joint_sim.get(positions)
+        matrix[:, column["joint_lex"]] = around.joint_lex.get(positions)
         matrix[:, column["activity"]] = np.log1p(corpus.activity[positions])
         matrix[:, column["recent_activity"]] = np.log1p(
             corpus.recent_activity[positions]  # type: ignore[index]

@@ -32,7 +32,13 @@ FEATURES = (
     "recent_partner",
     "country_affinity",
     "recent_activity",
+    "walk",
+    "partner_vote",
+    "joint_sim",
+    "joint_lex",
 )
+# The features read from the seeker's neighbourhood through the passages (scoring.Neighbourhood).
+NEIGHBOURHOOD = ("walk", "partner_vote", "joint_sim", "joint_lex")
 WEIGHTS_FILE = Path(__file__).with_name("fusion_weights.json")
 
 

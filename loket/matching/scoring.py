@@ -4,6 +4,8 @@ Each signal scores organisations by position (0..N-1) in one corpus:
 - lexical: Okapi BM25 over Dutch+English stems (k1=1.2, b=0.75, Robertson's usual defaults);
 - dense: cosine between a need and an organisation's mean passage vector;
 - collaboration graph: past partners (co-participation counts) and partners of partners;
+- neighbourhood (through the passages, i.e. projects): a two-step walk from the seeker, partners'
+  projects like the need, and how close the need is to the projects shared with the seeker;
 - activity: number of past projects (the "popularity" reference);
 - type mix: how often organisations of the seeker's type worked with each type, learned from
   the visible collaborations.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -277,6 +280,57 @@ def recency_weight(start: str, until: str) -> float:
     return float(0.5 ** (max(age, 0) / RECENCY_HALF_LIFE))
 
 
+# How many passages the second step of the neighbourhood walk reads at most (hubs such as large
+# research organisations reach tens of thousands; the strongest partners come first).
+WALK_PASSAGES = 20_000
+
+
+@dataclass
+class SparseScores:
+    """Scores for a few organisation positions: sorted unique keys and their values."""
+
+    keys: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def summed(cls, keys: np.ndarray, values: np.ndarray, *, exclude: int = -1) -> SparseScores:
+        keep = keys != exclude
+        unique, inverse = np.unique(keys[keep], return_inverse=True)
+        return cls(unique, np.bincount(inverse, weights=values[keep], minlength=len(unique)))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def get(self, positions: np.ndarray) -> np.ndarray:
+        """The score of each position (0 where it has none)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if not len(self.keys):
+            return np.zeros(len(positions))
+        at = np.minimum(np.searchsorted(self.keys, positions), len(self.keys) - 1)
+        return np.where(self.keys[at] == positions, self.values[at], 0.0)
+
+    def top(self, k: int) -> list[int]:
+        """Positions with a positive score, best first, at most k of them."""
+        positive = np.flatnonzero(self.values > 0)
+        order = positive[np.argsort(-self.values[positive], kind="stable")][:k]
+        return [int(i) for i in self.keys[order]]
+
+
+@dataclass
+class Neighbourhood:
+    walk: SparseScores
+    partner_vote: SparseScores
+    joint_sim: SparseScores
+    joint_lex: SparseScores
+
+    @classmethod
+    def empty(cls) -> Neighbourhood:
+        def none() -> SparseScores:
+            return SparseScores(np.zeros(0, dtype=np.int64), np.zeros(0))
+
+        return cls(none(), none(), none(), none())
+
+
 class PassageIndex:
     """Passage-level signals: each passage (a project text or a profile's own text) belongs to
     one or more organisations. For a query it gives every organisation its best passage's cosine
@@ -303,6 +357,8 @@ class PassageIndex:
         self._org_indptr = np.zeros(n_orgs + 1, dtype=np.int64)
         np.add.at(self._org_indptr, self.orgs + 1, 1)
         self._org_indptr = np.cumsum(self._org_indptr)
+        self._passage_degree = np.maximum(counts, 1).astype(np.float64)
+        self._org_degree = np.maximum(np.diff(self._org_indptr), 1).astype(np.float64)
 
     def __len__(self) -> int:
         return len(self.indptr) - 1
@@ -348,6 +404,82 @@ class PassageIndex:
         offsets = np.concatenate([[0], np.cumsum(counts[nonempty])[:-1]])
         out[nonempty] = np.maximum.reduceat(sims, offsets)
         return out
+
+    def _passages_of(self, org: int) -> np.ndarray:
+        return self._org_passages[self._org_indptr[org] : self._org_indptr[org + 1]]
+
+    def _members(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (index into `passages`, member organisation) pair of the given passages."""
+        starts, ends = self.indptr[passages], self.indptr[passages + 1]
+        counts = ends - starts
+        local = np.repeat(np.arange(len(passages), dtype=np.int64), counts)
+        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        return local, self.orgs[np.arange(int(counts.sum()), dtype=np.int64) + offsets]
+
+    def neighbourhood(
+        self,
+        seeker: int,
+        query: np.ndarray | None,
+        lexical: np.ndarray | None = None,
+        *,
+        budget: int = WALK_PASSAGES,
+    ) -> Neighbourhood:
+        """The seeker's collaboration neighbourhood read through the passages it shares
+        (projects), each measured against the need:
+        - `walk`: a two-step random walk from the seeker over the organisation-passage graph
+          (seeker -> passage -> partner -> passage -> organisation, 1/degree at each step, the
+          second step at half weight): a local personalised PageRank;
+        - `partner_vote`: passages the seeker's partners took part in, each weighted by the
+          cube of its positive cosine to the need times how many of the partners took part:
+          "worked with your partners on something like this";
+        - `joint_sim`: 1 + the best cosine to the need of a passage shared with the seeker
+          (0 for none); `joint_lex`: the best normalised BM25 of such a passage.
+        The second step reads at most `budget` passages, strongest partners first."""
+        empty = Neighbourhood.empty()
+        if seeker < 0 or seeker >= self.n_orgs:
+            return empty
+        own = self._passages_of(seeker)
+        if not len(own):
+            return empty
+        local, first_orgs = self._members(own)
+        weights = 1.0 / (self._org_degree[seeker] * self._passage_degree[own[local]])
+        keep = first_orgs != seeker
+        partners, inverse = np.unique(first_orgs[keep], return_inverse=True)
+        if not len(partners):
+            return empty
+        mass = np.bincount(inverse, weights=weights[keep], minlength=len(partners))
+        joint_sim = np.zeros(len(partners))
+        joint_lex = np.zeros(len(partners))
+        if query is not None:
+            own_sims = np.asarray(self.vectors[own] @ query.astype(np.float32), dtype=np.float64)
+            np.maximum.at(joint_sim, inverse, 1.0 + own_sims[local[keep]])
+        if lexical is not None and len(lexical):
+            np.maximum.at(joint_lex, inverse, lexical[own[local[keep]]])
+
+        # Second step: the strongest partners' passages, within the budget.
+        order = np.argsort(-mass, kind="stable")
+        degrees = self._org_indptr[partners[order] + 1] - self._org_indptr[partners[order]]
+        taken = order[: max(1, int(np.searchsorted(np.cumsum(degrees), budget, side="right")))]
+        lists = [self._passages_of(int(partners[j])) for j in taken]
+        second = np.concatenate(lists)
+        share = np.repeat(mass[taken] / self._org_degree[partners[taken]], [len(x) for x in lists])
+        share /= self._passage_degree[second]
+        passages, inverse2 = np.unique(second, return_inverse=True)
+        per_passage = np.bincount(inverse2, weights=share, minlength=len(passages))
+        partner_count = np.bincount(inverse2, minlength=len(passages)).astype(np.float64)
+        local2, reached = self._members(passages)
+        walk_keys = np.concatenate([partners, reached])
+        walk_values = np.concatenate([mass, 0.5 * per_passage[local2]])
+        vote = np.zeros(len(passages))
+        if query is not None:
+            sims = np.asarray(self.vectors[passages] @ query.astype(np.float32), dtype=np.float64)
+            vote = np.clip(sims, 0.0, None) ** 3 * partner_count
+        return Neighbourhood(
+            walk=SparseScores.summed(walk_keys, walk_values, exclude=seeker),
+            partner_vote=SparseScores.summed(reached, vote[local2], exclude=seeker),
+            joint_sim=SparseScores(partners, joint_sim),
+            joint_lex=SparseScores(partners, joint_lex),
+        )
 
     def vote_nearest(self, query: np.ndarray, k: int) -> dict[int, float]:
         ids, sims = self.nearest(query, k)

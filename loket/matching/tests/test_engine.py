@@ -213,3 +213,55 @@ def test_a_postings_budget_keeps_the_rarest_query_terms():
     scores = index.scores("food spectroscopy")  # "food" (6 postings) is left out, not the rare term
     assert scores[5] > 0
     assert scores[0] == 0
+
+
+def test_neighbourhood_walks_two_steps_and_weighs_partners_projects_by_the_need():
+    # Passages (projects): 0 = {seeker 0, partner 1}, 1 = {partner 1, org 2}, 2 = {org 3, org 4},
+    # 3 = {seeker 0, partner 5}, 4 = {partner 5, org 2, org 6}.
+    vectors = np.asarray(
+        [[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32
+    )
+    index = PassageIndex.from_lists(vectors, [[0, 1], [1, 2], [3, 4], [0, 5], [5, 2, 6]], 7)
+    query = np.asarray([1.0, 0.0], dtype=np.float32)
+    around = index.neighbourhood(0, query, np.asarray([0.0, 0.0, 0.0, 0.5, 0.0]))
+    positions = np.arange(7)
+    # Step one: the seeker's 2 projects of 2 members each: 1/(2*2) to each partner.
+    # Step two from partner 1 (2 projects): 1/4 / 2 / 2 members = 1/16 per project member, half
+    # weight; partner 5: project 3 (2 members) 1/16 each, project 4 (3 members) 1/24 each.
+    walk = around.walk.get(positions)
+    assert walk[0] == 0.0  # never the seeker itself
+    assert walk[1] == pytest.approx(0.25 + 0.5 * (1 / 16 + 1 / 16))
+    assert walk[5] == pytest.approx(0.25 + 0.5 * (1 / 16 + 1 / 24))
+    assert walk[2] == pytest.approx(0.5 * (1 / 16 + 1 / 24))
+    assert walk[6] == pytest.approx(0.5 / 24)
+    assert walk[3] == walk[4] == 0.0  # not reachable in two steps
+    # Partners' projects like the need: project 1 (cos 1, one partner) and 4 (cos 0.6).
+    vote = around.partner_vote.get(positions)
+    assert vote[2] == pytest.approx(1.0 + 0.6**3)
+    assert vote[6] == pytest.approx(0.6**3)
+    assert vote[3] == 0.0
+    # Shared projects: with 1 the shared project matches the need, with 5 it does not.
+    np.testing.assert_allclose(around.joint_sim.get(positions), [0, 2.0, 0, 0, 0, 1.0, 0])
+    np.testing.assert_allclose(around.joint_lex.get(positions), [0, 0, 0, 0, 0, 0.5, 0])
+    assert around.walk.top(2) == [1, 5]
+
+
+def test_neighbourhood_of_an_unknown_or_isolated_seeker_is_empty():
+    vectors = np.eye(2, dtype=np.float32)
+    index = PassageIndex.from_lists(vectors, [[0], [1, 2]], 4)
+    query = np.asarray([1.0, 0.0], dtype=np.float32)
+    for seeker in (0, 3, 99):  # alone in its project, no projects, not in the index
+        around = index.neighbourhood(seeker, query)
+        assert not len(around.walk) and not len(around.partner_vote)
+        assert around.walk.get(np.arange(4)).tolist() == [0, 0, 0, 0]
+
+
+def test_neighbourhood_second_step_stays_within_its_budget():
+    # A seeker with one partner who has 50 projects: a budget of 10 reads only the strongest
+    # partners' passages, and always at least one partner's.
+    members = [[0, 1]] + [[1, 2 + n] for n in range(50)]
+    vectors = np.ones((51, 2), dtype=np.float32) / np.sqrt(2)
+    index = PassageIndex.from_lists(vectors, members, 52)
+    around = index.neighbourhood(0, None, budget=10)
+    assert len(around.walk) == 51  # one partner read whole: it is the strongest
+    assert not len(around.partner_vote.keys[around.partner_vote.values > 0])
