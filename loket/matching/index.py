@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from loket.matching.encoders import Encoder, encoder_get
@@ -87,13 +89,25 @@ def organisation_passages(
         passages[org.pk] = [text.strip() for text in own if text and text.strip()]
         if org.profile_text:
             passages[org.pk].append(org.profile_text)  # replaced below when projects are known
-    participations = Participation.objects.order_by("-project__start_date").values_list(
+    recent_first = [F("project__start_date").desc(nulls_last=True), F("pk")]
+    participations = Participation.objects.order_by(*recent_first)
+    if organisation_ids is not None:
+        # Only each organisation's MAX_PASSAGES most recent projects leave the database (a
+        # university in hundreds of projects would otherwise send every objective).
+        participations = (
+            participations.filter(organisation_id__in=organisation_ids)
+            .annotate(
+                recent=Window(
+                    RowNumber(), partition_by=[F("organisation_id")], order_by=recent_first
+                )
+            )
+            .filter(recent__lte=MAX_PASSAGES)
+        )
+    rows = participations.values_list(
         "organisation_id", "project__title", "project__topic_description", "project__objective"
     )
-    if organisation_ids is not None:
-        participations = participations.filter(organisation_id__in=organisation_ids)
     projects: dict[int, list[str]] = defaultdict(list)
-    for org_id, title, topic, objective in participations.iterator(chunk_size=5000):
+    for org_id, title, topic, objective in rows.iterator(chunk_size=5000):
         if len(projects[org_id]) < MAX_PASSAGES:
             projects[org_id].append(project_text(title or "", topic or "", objective or ""))
     for org_id, texts in projects.items():
