@@ -1,6 +1,7 @@
 """Loket settings. Everything comes from the environment; see .env.example."""
 
 from pathlib import Path
+from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -152,7 +153,7 @@ USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 LANGUAGE_COOKIE_NAME = "loket_language"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

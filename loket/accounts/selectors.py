@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from loket.accounts.models import ApiToken, User, hash_token
@@ -20,6 +21,15 @@ def api_token_user(*, token: str) -> User | None:
     if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
     return api_token.user
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user behind a request whose route already requires sign-in (login_required, the API's
+    default auth). Anyone else gets a 404, so a route that lost its guard still shows nothing."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Http404
+    return user
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

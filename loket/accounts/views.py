@@ -12,23 +12,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from loket.accounts import services
 from loket.accounts.forms import ApiTokenForm, LanguageForm
-from loket.accounts.selectors import api_token_list
+from loket.accounts.selectors import api_token_list, signed_in_user
 from loket.lib.errors import ApplicationError
 
 
 def _account_context(request: HttpRequest, **extra: object) -> dict:
     from loket.organisations.models import Membership
 
+    user = signed_in_user(request)
     memberships = (
-        Membership.objects.filter(user=request.user)
+        Membership.objects.filter(user=user)
         .select_related("organisation")
         .order_by("organisation__name")
     )
     context = {
         "memberships": memberships,
-        "tokens": api_token_list(user=request.user),
+        "tokens": api_token_list(user=user),
         "token_form": ApiTokenForm(),
-        "language_form": LanguageForm(initial={"language": request.user.preferred_language}),
+        "language_form": LanguageForm(initial={"language": user.preferred_language}),
     }
     context.update(extra)
     return context
@@ -50,7 +51,7 @@ def language_update(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose one of the offered languages."))
         return redirect("accounts:account")
     language = form.cleaned_data["language"]
-    services.user_language_update(user=request.user, language=language)
+    services.user_language_update(user=signed_in_user(request), language=language)
     translation.activate(language)
     messages.success(request, _("Your language preference was saved."))
     response = redirect("accounts:account")
@@ -74,7 +75,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             api_token, token = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"]
+                user=signed_in_user(request), name=form.cleaned_data["name"]
             )
         except ApplicationError as error:
             form.add_error("name", error.message)
@@ -93,6 +94,6 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: the token's owner; anyone else's token is 404."""
-    api_token = services.api_token_revoke(user=request.user, pk=pk)
+    api_token = services.api_token_revoke(user=signed_in_user(request), pk=pk)
     messages.success(request, _("The token %(name)s was revoked.") % {"name": api_token.name})
     return redirect("accounts:account")
