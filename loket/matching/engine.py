@@ -140,13 +140,16 @@ class Matcher:
         self.corpus = corpus
         self.encoder = encoder
         self.fusion = fusion
-        self._memo: dict[tuple[str, str], np.ndarray | dict[int, float]] = {}
+        # Per-need memos: one request computes each signal once (candidates and ranking share).
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
+        self._votes: dict[str, dict[int, float]] = {}
+        self._around: dict[str, Neighbourhood] = {}
 
     def _query_vec(self, text: str) -> np.ndarray:
         """The need's vector, encoded once per matcher (candidates and ranking share it)."""
-        if ("dense", text) not in self._memo:
-            self._memo["dense", text] = self.encoder.encode_queries([text])[0]
-        return self._memo["dense", text]
+        if ("dense", text) not in self._arrays:
+            self._arrays["dense", text] = self.encoder.encode_queries([text])[0]
+        return self._arrays["dense", text]
 
     @staticmethod
     def _breadth(request: MatchRequest) -> int:
@@ -159,16 +162,16 @@ class Matcher:
         """Nearest profiles by vector; the candidates and the ranking share one search."""
         k = min(len(self.corpus.dense), k)
         key = ("dense_top", text)
-        found = self._memo.get(key)
+        found = self._arrays.get(key)
         if not isinstance(found, np.ndarray) or len(found) < k:
             found, _sims = self.corpus.dense.search(query_vec, max(k, CANDIDATES))
-            self._memo[key] = found
+            self._arrays[key] = found
         return found[:k]
 
     def _lexical(self, text: str) -> np.ndarray:
-        if ("lexical", text) not in self._memo:
-            self._memo["lexical", text] = self.corpus.lexical.scores(text)
-        return self._memo["lexical", text]
+        if ("lexical", text) not in self._arrays:
+            self._arrays["lexical", text] = self.corpus.lexical.scores(text)
+        return self._arrays["lexical", text]
 
     # -- candidates -------------------------------------------------------------------------
     def _admissible(self, request: MatchRequest, seeker_pos: int | None):
@@ -287,6 +290,8 @@ class Matcher:
             positions = self._dense_top(request.text, query_vec, k)
             dense_top = [int(i) for i in positions if ok(int(i))][:POOL]
         if method == "dense":
+            if query_vec is None:
+                return []
             sims = corpus.dense.similarity(query_vec, np.asarray(dense_top, dtype=np.int64))
             out = [
                 Evidence(i, float(s), dense=float(s)) for i, s in zip(dense_top, sims, strict=False)
@@ -359,33 +364,30 @@ class Matcher:
             reach=reach,
             via=via,
         )
-        if corpus.passages is not None and query_vec is not None and len(corpus.passages):
+        passages = corpus.passages
+        if passages is not None and query_vec is not None and len(passages):
             signals.passage_query = query_vec
-            key = ("passages", request.text)
-            if key not in self._memo:
-                self._memo[key] = corpus.passages.vote_nearest(query_vec, VOTE_K)  # type: ignore[assignment]
-            signals.vote = self._memo[key]  # type: ignore[assignment]
-            if corpus.passage_lexical is not None and request.text:
-                key = ("passage_lexical", request.text)
-                if key not in self._memo:
-                    self._memo[key] = corpus.passage_lexical.scores(request.text)
-                scores = self._memo[key]
-                top = float(scores.max()) if len(scores) else 0.0
-                if top > 0:
-                    signals.lexical_vote = corpus.passages.vote(scores / top, VOTE_K)
+            text = request.text
+            if text not in self._votes:
+                self._votes[text] = passages.vote_nearest(query_vec, VOTE_K)
+            signals.vote = self._votes[text]
+            lexical_passages: np.ndarray | None = None
+            if corpus.passage_lexical is not None and text:
+                if ("passage_lexical", text) not in self._arrays:
+                    scores = corpus.passage_lexical.scores(text)
+                    top = float(scores.max()) if len(scores) else 0.0
+                    self._arrays["passage_lexical", text] = scores / top if top > 0 else scores
+                lexical_passages = self._arrays["passage_lexical", text]
+                if len(lexical_passages) and float(lexical_passages.max()) > 0:
+                    signals.lexical_vote = passages.vote(lexical_passages, VOTE_K)
             seeker_pos = corpus.position.get(seeker or "")
             if seeker_pos is not None:
-                key = ("neighbourhood", f"{seeker_pos}:{request.text}")
-                if key not in self._memo:
-                    lexical_passages = self._memo.get(("passage_lexical", request.text))
-                    if isinstance(lexical_passages, np.ndarray) and len(lexical_passages):
-                        lexical_passages = lexical_passages / (float(lexical_passages.max()) or 1.0)
-                    self._memo[key] = corpus.passages.neighbourhood(  # type: ignore[assignment]
-                        seeker_pos,
-                        query_vec,
-                        lexical_passages if isinstance(lexical_passages, np.ndarray) else None,
+                key = f"{seeker_pos}:{text}"
+                if key not in self._around:
+                    self._around[key] = passages.neighbourhood(
+                        seeker_pos, query_vec, lexical_passages
                     )
-                signals.neighbourhood = self._memo[key]  # type: ignore[assignment]
+                signals.neighbourhood = self._around[key]
         return signals
 
     def pool(self, ok, signals: Signals, rankings: list[list[int]]) -> list[int]:

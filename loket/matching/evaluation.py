@@ -59,7 +59,7 @@ def fusion_fit_pools(
 
 
 def fusion_evaluate_pools(pools: list[QueryPool], fusion: LogisticFusion) -> dict[str, float]:
-    runs = []
+    runs: list[tuple[list[str], set[str]]] = []
     for pool in pools:
         if not len(pool.keys):
             runs.append(([], pool.relevant))

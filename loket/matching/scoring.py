@@ -106,7 +106,8 @@ class BM25Index:
             {self.vocabulary[t] for t in stem_terms(text) if t in self.vocabulary},
             key=lambda t: (-self.idf[t], t),
         )
-        kept, total = [], 0
+        kept: list[int] = []
+        total = 0
         for term in terms:
             total += int(self.indptr[term + 1] - self.indptr[term])
             if kept and self.max_postings is not None and total > self.max_postings:
@@ -221,7 +222,7 @@ class CollaborationGraph:
         via: dict[str, tuple[int, str]] = {}
         if not seeker:
             return reach, {}
-        direct = self.neighbours.get(seeker, {})
+        direct: Counter[str] = self.neighbours.get(seeker, Counter())
         for middle, first in direct.items():
             for target, second in self.neighbours.get(middle, {}).items():
                 if target == seeker:

@@ -265,3 +265,34 @@ def test_neighbourhood_second_step_stays_within_its_budget():
     around = index.neighbourhood(0, None, budget=10)
     assert len(around.walk) == 51  # one partner read whole: it is the strongest
     assert not len(around.partner_vote.keys[around.partner_vote.values > 0])
+
+
+def test_the_fusion_reads_the_seekers_neighbourhood_through_the_projects(corpus):
+    # The consortia as passages (projects): the walk reaches "lab" and "port" through "uni".
+    encoder = HashingEncoder()
+    position = corpus.position
+    project_texts = [
+        "Sensors for food quality",
+        "Food contamination spectroscopy",
+        "Port food logistics",
+        "City waste",
+    ]
+    corpus.passages = PassageIndex.from_lists(
+        encoder.encode_passages(project_texts),
+        [[position[k] for k in members] for members in CONSORTIA],
+        len(corpus.keys),
+    )
+    corpus.passage_lexical = BM25Index.build(project_texts)
+    positions, matrix = Matcher(corpus, encoder).pool_features(
+        MatchRequest(text="food contamination", seeker="seeker")
+    )
+    row = {corpus.keys[p]: matrix[j] for j, p in enumerate(positions)}
+    column = {name: j for j, name in enumerate(FEATURES)}
+    walk = {key: row[key][column["walk"]] for key in row}
+    # uni is a partner (first step), lab and port two steps away, city out of reach.
+    assert walk["uni"] > walk["lab"] > walk["city"]
+    assert walk["lab"] > walk["port"]  # lab shares two projects with uni, port one
+    # lab's project with uni is about food contamination: a partner's project like the need.
+    assert row["lab"][column["partner_vote"]] > row["port"][column["partner_vote"]] >= 0
+    assert row["uni"][column["joint_sim"]] > 1.0  # shares a project with the seeker
+    assert row["lab"][column["joint_sim"]] == 0.0

@@ -146,7 +146,8 @@ class Command(BaseCommand):
             f"{'features':<30}{'cv R@10':>9}{'cv MRR':>9}"
             + "".join(f"{'later ' + m:>14}" for m in METRICS)
         )
-        best, best_score = base, -1.0
+        best: tuple[str, ...] = base
+        best_score = -1.0
         for n, (label, names) in enumerate(candidates + reported):
             cv = [
                 fusion_evaluate_pools(test, fusion_fit_pools(train, names))
