@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
+from loket.accounts.selectors import signed_in_user
 from loket.challenges import selectors, services
 from loket.challenges.models import ExpressionOfInterest
 from loket.challenges.schemas import (
@@ -56,7 +57,7 @@ def _validated(call):  # type: ignore[no-untyped-def]
 
 
 def _own_organisation(request: HttpRequest, pk: int) -> Organisation:
-    organisation = selectors.user_organisations(user=request.user).filter(pk=pk).first()
+    organisation = selectors.user_organisations(user=signed_in_user(request)).filter(pk=pk).first()
     if organisation is None:
         raise Http404
     return organisation
@@ -65,14 +66,14 @@ def _own_organisation(request: HttpRequest, pk: int) -> Organisation:
 def _invited(request: HttpRequest, ids: list[int] | None) -> list[Organisation] | None:
     if ids is None:
         return None
-    found = list(Organisation.objects.listed_for(request.user).filter(pk__in=ids))
+    found = list(Organisation.objects.listed_for(signed_in_user(request)).filter(pk__in=ids))
     if len(found) != len(set(ids)):
         raise ValidationFailed("Unknown organisation in invited_organisation_ids")
     return found
 
 
 def _present(request: HttpRequest, pk: int) -> dict:
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk)
+    challenge = selectors.challenge_get_for(user=signed_in_user(request), pk=pk)
     return selectors.challenge_present(challenge, challenge.access)  # type: ignore[attr-defined]
 
 
@@ -93,6 +94,7 @@ def _interest_out(interest: ExpressionOfInterest) -> dict:
 @router.get("/", response=ChallengeListOut, operation_id="challenges_list")
 def challenges_list(request: HttpRequest, filters: Query[ListFilter]):
     """Access: signed-in users (token or session). Teasers the user may see, with facet counts."""
+    user = signed_in_user(request)
     params = selectors.SearchParams(
         query=filters.q[:200],
         kind=filters.kind,
@@ -103,14 +105,14 @@ def challenges_list(request: HttpRequest, filters: Query[ListFilter]):
         innovation_type=filters.innovation_type,
         include_closed=filters.closed,
     )
-    queryset = selectors.challenge_list(user=request.user, params=params)
+    queryset = selectors.challenge_list(user=user, params=params)
     limit = max(1, min(filters.limit, 100))
     offset = max(0, filters.offset)
     page = list(queryset[offset : offset + limit])
     return {
         "count": queryset.count(),
-        "items": selectors.challenge_cards_for(user=request.user, challenges=page),
-        "facets": selectors.challenge_facets(user=request.user, params=params),
+        "items": selectors.challenge_cards_for(user=user, challenges=page),
+        "facets": selectors.challenge_facets(user=user, params=params),
     }
 
 
@@ -123,11 +125,12 @@ def challenges_get(request: HttpRequest, pk: int):
 @router.post("/", response={201: ChallengeOut}, operation_id="challenges_create")
 def challenges_create(request: HttpRequest, payload: ChallengeIn):
     """Access: members of organisation_id; saved as a draft."""
+    user = signed_in_user(request)
     organisation = _own_organisation(request, payload.organisation_id)
     data = payload.dict(exclude={"organisation_id", "innovation_types", "invited_organisation_ids"})
     challenge = _validated(
         lambda: services.challenge_create(
-            user=request.user,
+            user=user,
             organisation=organisation,
             data=data,
             innovation_types=payload.innovation_types,
@@ -140,13 +143,14 @@ def challenges_create(request: HttpRequest, payload: ChallengeIn):
 @router.patch("/{int:pk}", response=ChallengeOut, operation_id="challenges_update")
 def challenges_update(request: HttpRequest, pk: int, payload: ChallengePatch):
     """Access: members of the posting organisation; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk, write=True)
     data = payload.dict(
         exclude_unset=True, exclude={"version", "innovation_types", "invited_organisation_ids"}
     )
     _validated(
         lambda: services.challenge_update(
-            user=request.user,
+            user=user,
             challenge=challenge,
             data=data,
             version=payload.version,
@@ -160,22 +164,24 @@ def challenges_update(request: HttpRequest, pk: int, payload: ChallengePatch):
 @router.post("/{int:pk}/publish", response=ChallengeOut, operation_id="challenges_publish")
 def challenges_publish(request: HttpRequest, pk: int):
     """Access: members of the posting organisation; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
-    services.challenge_publish(user=request.user, challenge=challenge)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk, write=True)
+    services.challenge_publish(user=user, challenge=challenge)
     return _present(request, pk)
 
 
 @router.post("/{int:pk}/close", response=ChallengeOut, operation_id="challenges_close")
 def challenges_close(request: HttpRequest, pk: int, payload: CloseIn):
     """Access: members of the posting organisation; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk, write=True)
     partner = None
     if payload.partner_interest_id is not None:
         partner = challenge.interests.filter(pk=payload.partner_interest_id).first()
         if partner is None:
             raise Http404
     services.challenge_close(
-        user=request.user, challenge=challenge, reason=payload.reason, partner_interest=partner
+        user=user, challenge=challenge, reason=payload.reason, partner_interest=partner
     )
     return _present(request, pk)
 
@@ -185,10 +191,9 @@ def challenges_close(request: HttpRequest, pk: int, payload: CloseIn):
 )
 def challenges_interests_list(request: HttpRequest, pk: int):
     """Access: the poster sees all interests, an interested organisation its own; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk)
-    return [
-        _interest_out(i) for i in selectors.interests_for(user=request.user, challenge=challenge)
-    ]
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk)
+    return [_interest_out(i) for i in selectors.interests_for(user=user, challenge=challenge)]
 
 
 @router.post(
@@ -196,10 +201,11 @@ def challenges_interests_list(request: HttpRequest, pk: int):
 )
 def challenges_interest_create(request: HttpRequest, pk: int, payload: InterestIn):
     """Access: members of another organisation who can see the teaser; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk)
     organisation = _own_organisation(request, payload.organisation_id)
     interest = services.interest_create(
-        user=request.user, challenge=challenge, organisation=organisation, message=payload.message
+        user=user, challenge=challenge, organisation=organisation, message=payload.message
     )
     return 201, _interest_out(interest)
 
@@ -209,11 +215,12 @@ def challenges_interest_create(request: HttpRequest, pk: int, payload: InterestI
 )
 def challenges_interest_decide(request: HttpRequest, pk: int, payload: DecisionIn):
     """Access: members of the posting organisation; others 404."""
-    interest = selectors.interest_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    interest = selectors.interest_get_for(user=user, pk=pk)
     if interest.viewer_side != "poster":  # type: ignore[attr-defined]
         raise Http404
     interest = services.interest_decide(
-        user=request.user,
+        user=user,
         interest=interest,
         accept=payload.accept,
         nda_language=payload.nda_language,
@@ -226,7 +233,8 @@ def challenges_interest_decide(request: HttpRequest, pk: int, payload: DecisionI
 )
 def challenges_nda_get(request: HttpRequest, pk: int):
     """Access: members of the two organisations; others 404. The acceptance record."""
-    interest = selectors.interest_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    interest = selectors.interest_get_for(user=user, pk=pk)
     return [
         {
             "organisation_id": a.organisation_id,
@@ -247,8 +255,9 @@ def challenges_nda_get(request: HttpRequest, pk: int):
 )
 def challenges_nda_accept(request: HttpRequest, pk: int, payload: NdaAcceptIn):
     """Access: members of the two organisations; others 404."""
-    interest = selectors.interest_get_for(user=request.user, pk=pk)
-    a = services.nda_accept(user=request.user, interest=interest, text_sha256=payload.text_sha256)
+    user = signed_in_user(request)
+    interest = selectors.interest_get_for(user=user, pk=pk)
+    a = services.nda_accept(user=user, interest=interest, text_sha256=payload.text_sha256)
     return 201, {
         "organisation_id": a.organisation_id,
         "organisation_name": a.organisation.name,
@@ -262,7 +271,7 @@ def challenges_nda_accept(request: HttpRequest, pk: int, payload: NdaAcceptIn):
 def _open_interest(request: HttpRequest, pk: int) -> ExpressionOfInterest:
     from loket.challenges import policy
 
-    interest = selectors.interest_get_for(user=request.user, pk=pk)
+    interest = selectors.interest_get_for(user=signed_in_user(request), pk=pk)
     if not policy.opened(selectors.policy_relation(interest)):
         raise Http404
     return interest
@@ -294,8 +303,9 @@ def challenges_messages_list(request: HttpRequest, pk: int):
 )
 def challenges_message_send(request: HttpRequest, pk: int, payload: MessageIn):
     """Access: members of the two organisations once the conversation is open; others 404."""
+    user = signed_in_user(request)
     interest = _open_interest(request, pk)
-    m = services.message_send(user=request.user, interest=interest, body=payload.body)
+    m = services.message_send(user=user, interest=interest, body=payload.body)
     return 201, {
         "id": m.pk,
         "sender_organisation_name": m.sender_organisation.name,
@@ -309,6 +319,7 @@ def challenges_message_send(request: HttpRequest, pk: int, payload: MessageIn):
 )
 def challenges_notifications(request: HttpRequest):
     """Access: signed-in users; their own notifications."""
+    user = signed_in_user(request)
     return [
         {
             "id": n.pk,
@@ -317,5 +328,5 @@ def challenges_notifications(request: HttpRequest):
             "created_at": n.created_at,
             "read": bool(n.read_at),
         }
-        for n in selectors.notifications_for(user=request.user)[:100]
+        for n in selectors.notifications_for(user=user)[:100]
     ]

@@ -14,6 +14,7 @@ from loket.challenges.models import (
     Kind,
     Language,
 )
+from loket.lib.formfields import form_field
 from loket.organisations.models import (
     InnovationType,
     Organisation,
@@ -115,10 +116,12 @@ class ChallengeForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        form_field(self, "organisation", forms.ChoiceField).choices = [
+            (o.pk, o.name) for o in organisations
+        ]
         if editing:
             del self.fields["organisation"]
-        self.fields["innovation_types"].choices = [
+        form_field(self, "innovation_types", forms.ChoiceField).choices = [
             (t.code, t.label) for t in InnovationType.objects.all()
         ]
 
@@ -144,7 +147,8 @@ class ChallengeForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("confidentiality") == Confidentiality.INVITED and not data.get("invited"):
             self.add_error("invited", _("Name at least one organisation to invite."))
         return data
@@ -199,7 +203,9 @@ class InterestForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        form_field(self, "organisation", forms.ChoiceField).choices = [
+            (o.pk, o.name) for o in organisations
+        ]
 
 
 class DecisionForm(forms.Form):
@@ -262,7 +268,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, partners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = [("", "—"), *partners]
+        form_field(self, "partner", forms.ChoiceField).choices = [("", "—"), *partners]
 
 
 class AlertForm(forms.Form):
@@ -287,4 +293,7 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "—"), *[(o.pk, o.name) for o in organisations]]
+        form_field(self, "organisation", forms.ChoiceField).choices = [
+            ("", "—"),
+            *[(o.pk, o.name) for o in organisations],
+        ]

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from loket.organisations.models import InnovationType, Organisation
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from loket.accounts.models import User
 
 
@@ -60,7 +62,7 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
         """What lists and search show: published or closed, not hidden by a curator."""
         return self.filter(status__in=[Status.PUBLISHED, Status.CLOSED], hidden_by_curator=False)
 
-    def visible_to(self, user: User | None) -> ChallengeQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> ChallengeQuerySet:
         """Items whose teaser the user may see. Mirrors policy.access(); tests hold them equal."""
         if user is None or not user.is_authenticated:
             return self.listed().filter(confidentiality=Confidentiality.PUBLIC)

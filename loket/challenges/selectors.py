@@ -40,6 +40,8 @@ from loket.organisations.models import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from loket.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ FACETS = {
 # --- who is looking -------------------------------------------------------------------------
 
 
-def viewer_for(user: User | None) -> policy.Viewer:
+def viewer_for(user: User | AnonymousUser | None) -> policy.Viewer:
     if user is None or not user.is_authenticated:
         return policy.Viewer()
     cached = getattr(user, "_challenge_viewer", None)
@@ -65,11 +67,12 @@ def viewer_for(user: User | None) -> policy.Viewer:
         return cached
     ids = frozenset(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     viewer = policy.Viewer(authenticated=True, curator=user.is_staff, organisation_ids=ids)
-    user._challenge_viewer = viewer  # type: ignore[union-attr]
+    # Cached on the user object for the rest of the request; User declares no such field.
+    user._challenge_viewer = viewer  # type: ignore[attr-defined]
     return viewer
 
 
-def user_organisations(*, user: User) -> QuerySet[Organisation]:
+def user_organisations(*, user: User | AnonymousUser) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user).order_by("name")
@@ -137,14 +140,16 @@ def _base() -> QuerySet[Challenge]:
     )
 
 
-def challenge_access(*, user: User | None, challenge: Challenge) -> policy.Access:
+def challenge_access(*, user: User | AnonymousUser | None, challenge: Challenge) -> policy.Access:
     viewer = viewer_for(user)
     interest = _pick(_interests_of(viewer, [challenge.pk]).get(challenge.pk, []))
     challenge.viewer_interest = interest  # type: ignore[attr-defined]
     return policy.access(viewer, policy_item(challenge), policy_relation(interest))
 
 
-def challenge_get_for(*, user: User | None, pk: int, write: bool = False) -> Challenge:
+def challenge_get_for(
+    *, user: User | AnonymousUser | None, pk: int, write: bool = False
+) -> Challenge:
     """The item with .access and .viewer_interest attached; 404 when the user may not see it.
 
     write=True: only members of the posting organisation (everyone else gets 404 as well).
@@ -159,7 +164,9 @@ def challenge_get_for(*, user: User | None, pk: int, write: bool = False) -> Cha
     return challenge
 
 
-def attachment_get_for(*, user: User | None, challenge_pk: int, pk: int) -> Attachment:
+def attachment_get_for(
+    *, user: User | AnonymousUser | None, challenge_pk: int, pk: int
+) -> Attachment:
     challenge = challenge_get_for(user=user, pk=challenge_pk)
     if not challenge.access.attachments:  # type: ignore[attr-defined]
         raise Http404
@@ -246,7 +253,9 @@ def challenge_present(
     return data
 
 
-def challenge_cards_for(*, user: User | None, challenges: list[Challenge]) -> list[dict[str, Any]]:
+def challenge_cards_for(
+    *, user: User | AnonymousUser | None, challenges: list[Challenge]
+) -> list[dict[str, Any]]:
     """Present a page of items with one query for the viewer's interests, not one per item."""
     viewer = viewer_for(user)
     today = _today()
@@ -319,7 +328,7 @@ def search_document_for(challenge: Challenge) -> str:
 
 
 def challenge_search(
-    *, user: User | None, params: SearchParams, exclude_facet: str = ""
+    *, user: User | AnonymousUser | None, params: SearchParams, exclude_facet: str = ""
 ) -> QuerySet[Challenge]:
     queryset = Challenge.objects.visible_to(user).listed()
     if not params.include_closed:
@@ -337,11 +346,15 @@ def challenge_search(
     return queryset
 
 
-def challenge_list(*, user: User | None, params: SearchParams) -> QuerySet[Challenge]:
+def challenge_list(
+    *, user: User | AnonymousUser | None, params: SearchParams
+) -> QuerySet[Challenge]:
     return _base().filter(pk__in=challenge_search(user=user, params=params).values("pk"))
 
 
-def challenge_facets(*, user: User | None, params: SearchParams) -> list[dict[str, Any]]:
+def challenge_facets(
+    *, user: User | AnonymousUser | None, params: SearchParams
+) -> list[dict[str, Any]]:
     """Counts per facet value over what the user may see (teaser level only)."""
     rows = list(challenge_search(user=user, params=params).values_list("facet_document", flat=True))
     counts: Counter[str] = Counter(token for row in rows for token in set(row.split()))
@@ -371,7 +384,7 @@ def challenges_of_user(*, user: User) -> QuerySet[Challenge]:
 # --- interests, NDA, conversation -----------------------------------------------------------
 
 
-def interest_get_for(*, user: User | None, pk: int) -> ExpressionOfInterest:
+def interest_get_for(*, user: User | AnonymousUser | None, pk: int) -> ExpressionOfInterest:
     """An interest seen by the poster's members or the interested organisation's members."""
     viewer = viewer_for(user)
     interest = (
@@ -398,7 +411,9 @@ def interest_get_for(*, user: User | None, pk: int) -> ExpressionOfInterest:
     return interest
 
 
-def interests_for(*, user: User | None, challenge: Challenge) -> QuerySet[ExpressionOfInterest]:
+def interests_for(
+    *, user: User | AnonymousUser | None, challenge: Challenge
+) -> QuerySet[ExpressionOfInterest]:
     """The poster sees every interest; an interested organisation its own; others none."""
     viewer = viewer_for(user)
     queryset = ExpressionOfInterest.objects.filter(challenge=challenge).select_related(
@@ -462,7 +477,7 @@ def _stem_set(text: str) -> set[str]:
 
 
 def challenge_suggestions_for_organisation(
-    *, user: User | None, organisation: Organisation, limit: int = 10
+    *, user: User | AnonymousUser | None, organisation: Organisation, limit: int = 10
 ) -> list[dict[str, Any]]:
     """Open items the user may see that fit the organisation's profile (teaser level)."""
     profile = _stem_set(
@@ -584,7 +599,16 @@ def saved_search_matches(*, saved_search: SavedSearch, since: dt.datetime) -> li
             ).values_list("pk", flat=True)
         )
         return [c for c in cards if c["id"] in fresh_ids]
-    params = SearchParams(query=saved_search.query, **_known_filters(saved_search.filters))
+    filters = _known_filters(saved_search.filters)
+    params = SearchParams(
+        query=saved_search.query,
+        kind=filters.get("kind", ""),
+        region=filters.get("region", ""),
+        partner_type=filters.get("partner_type", ""),
+        size_class=filters.get("size_class", ""),
+        language=filters.get("language", ""),
+        innovation_type=filters.get("innovation_type", ""),
+    )
     challenges = list(challenge_list(user=user, params=params).filter(published_at__gt=since)[:50])
     return challenge_cards_for(user=user, challenges=challenges)
 

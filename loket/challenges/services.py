@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
@@ -175,7 +176,7 @@ def notify(
     from loket.challenges.tasks import notification_email_send
 
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: notification_email_send.enqueue(pk))
+        transaction.on_commit(functools.partial(notification_email_send.enqueue, pk))
 
 
 def notification_email_deliver(*, notification_pk: int) -> bool:

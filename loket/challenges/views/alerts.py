@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from loket.accounts.selectors import signed_in_user
 from loket.challenges import forms, selectors, services
 from loket.lib.errors import ApplicationError
 
@@ -17,7 +18,8 @@ from loket.lib.errors import ApplicationError
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
     """Access: signed-in users; their own alerts only."""
-    organisations = list(selectors.user_organisations(user=request.user))
+    user = signed_in_user(request)
+    organisations = list(selectors.user_organisations(user=user))
     form = forms.AlertForm(
         request.POST or None,
         organisations=organisations,
@@ -28,7 +30,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         organisation = next((o for o in organisations if o.pk == data["organisation"]), None)
         try:
             services.saved_search_create(
-                user=request.user,
+                user=user,
                 name=data["name"],
                 query=data["q"],
                 filters={k: data[k] for k in ("kind", "region", "partner_type") if data[k]},
@@ -44,7 +46,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "challenges/alerts.html",
-        {"form": form, "alerts": selectors.saved_searches_for(user=request.user)},
+        {"form": form, "alerts": selectors.saved_searches_for(user=user)},
     )
 
 
@@ -52,10 +54,11 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @login_required
 def alert_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: the alert's owner; others 404."""
-    saved = selectors.saved_searches_for(user=request.user).filter(pk=pk).first()
+    user = signed_in_user(request)
+    saved = selectors.saved_searches_for(user=user).filter(pk=pk).first()
     if saved is None:
         raise Http404
-    services.saved_search_delete(user=request.user, saved_search=saved)
+    services.saved_search_delete(user=user, saved_search=saved)
     messages.success(request, _("Alert deleted."))
     return redirect("challenges:alerts")
 
@@ -83,7 +86,8 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """Access: signed-in users; their own notifications only."""
-    items = list(selectors.notifications_for(user=request.user)[:100])
+    user = signed_in_user(request)
+    items = list(selectors.notifications_for(user=user)[:100])
     return render(request, "challenges/notifications.html", {"notifications": items})
 
 
@@ -91,5 +95,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Access: signed-in users; marks their own notifications read."""
-    services.notifications_mark_read(user=request.user)
+    user = signed_in_user(request)
+    services.notifications_mark_read(user=user)
     return redirect("challenges:notifications")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from loket.accounts.selectors import signed_in_user
 from loket.challenges import forms, policy, selectors, services
 from loket.lib.errors import ApplicationError
 
@@ -17,11 +18,10 @@ from loket.lib.errors import ApplicationError
 @login_required
 def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: signed-in members of another organisation who can see the teaser; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk)
     organisations = [
-        o
-        for o in selectors.user_organisations(user=request.user)
-        if o.pk != challenge.organisation_id
+        o for o in selectors.user_organisations(user=user) if o.pk != challenge.organisation_id
     ]
     form = forms.InterestForm(request.POST, organisations=organisations)
     if not form.is_valid():
@@ -29,7 +29,7 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("challenges:challenge-detail", pk=pk)
     organisation = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
     services.interest_create(
-        user=request.user,
+        user=user,
         challenge=challenge,
         organisation=organisation,
         message=form.cleaned_data["message"],
@@ -42,7 +42,8 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the posting organisation; others 404."""
-    interest = selectors.interest_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    interest = selectors.interest_get_for(user=user, pk=pk)
     if interest.viewer_side != "poster":  # type: ignore[attr-defined]
         raise Http404
     form = forms.DecisionForm(request.POST)
@@ -50,7 +51,7 @@ def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose accept or decline."))
     else:
         services.interest_decide(
-            user=request.user,
+            user=user,
             interest=interest,
             accept=form.cleaned_data["decision"] == "accept",
             nda_language=form.cleaned_data["nda_language"],
@@ -62,7 +63,8 @@ def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interest_nda(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the two organisations of an accepted interest with an NDA; others 404."""
-    interest = selectors.interest_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    interest = selectors.interest_get_for(user=user, pk=pk)
     if interest.nda_text is None:
         messages.info(request, _("No NDA is required here."))
         return redirect("challenges:challenge-detail", pk=interest.challenge_id)
@@ -72,7 +74,7 @@ def interest_nda(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.nda_accept(
-                user=request.user,
+                user=user,
                 interest=interest,
                 text_sha256=form.cleaned_data["text_sha256"],
             )
@@ -82,7 +84,7 @@ def interest_nda(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your acceptance is recorded."))
         return redirect("challenges:interest-nda", pk=pk)
     acceptances = list(selectors.nda_acceptances(interest=interest))
-    viewer = selectors.viewer_for(request.user)
+    viewer = selectors.viewer_for(user)
     my_side_done = any(a.organisation_id in viewer.organisation_ids for a in acceptances)
     challenge = interest.challenge
     access = interest.access  # type: ignore[attr-defined]
@@ -101,14 +103,13 @@ def interest_nda(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interest_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the two organisations once the interest (and NDA) is accepted; others 404."""
-    interest = selectors.interest_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    interest = selectors.interest_get_for(user=user, pk=pk)
     is_open = policy.opened(selectors.policy_relation(interest))
     form = forms.MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_send(
-                user=request.user, interest=interest, body=form.cleaned_data["body"]
-            )
+            services.message_send(user=user, interest=interest, body=form.cleaned_data["body"])
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from loket.accounts.selectors import signed_in_user
 from loket.challenges import forms, selectors, services
 from loket.challenges.models import (
     Challenge,
@@ -121,14 +122,14 @@ def _save(
                 form.add_error("organisation", _("Choose one of your organisations."))
                 return None
             return services.challenge_create(
-                user=request.user,
+                user=signed_in_user(request),
                 organisation=organisation,
                 data=data,
                 innovation_types=innovation,
                 invited=invited,
             )
         return services.challenge_update(
-            user=request.user,
+            user=signed_in_user(request),
             challenge=challenge,
             data=data,
             version=form.cleaned_data.get("version"),
@@ -146,12 +147,13 @@ def _save(
 @login_required
 def challenge_create(request: HttpRequest) -> HttpResponse:
     """Access: signed-in members of an organisation; the item is saved as a draft."""
+    user = signed_in_user(request)
     organisations = _poster_organisations(request)
     if not organisations:
         messages.error(request, _("Join or register an organisation before posting."))
         return redirect("challenges:challenge-list")
     form = forms.ChallengeForm(
-        request.POST or None, user=request.user, organisations=organisations, editing=False
+        request.POST or None, user=user, organisations=organisations, editing=False
     )
     if request.method == "POST" and form.is_valid():
         challenge = _save(request, form, None)
@@ -164,11 +166,12 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the posting organisation; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk, write=True)
     form = forms.ChallengeForm(
         request.POST or None,
         initial=forms.ChallengeForm.initial_for(challenge),
-        user=request.user,
+        user=user,
         organisations=[],
         editing=True,
     )
@@ -188,8 +191,9 @@ def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def challenge_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the posting organisation; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
-    services.challenge_publish(user=request.user, challenge=challenge)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk, write=True)
+    services.challenge_publish(user=user, challenge=challenge)
     messages.success(request, _("Published."))
     return redirect("challenges:challenge-detail", pk=pk)
 
@@ -198,9 +202,10 @@ def challenge_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def challenge_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the posting organisation; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk, write=True)
     accepted = list(
-        selectors.interests_for(user=request.user, challenge=challenge).filter(
+        selectors.interests_for(user=user, challenge=challenge).filter(
             status=InterestStatus.ACCEPTED
         )
     )
@@ -210,7 +215,7 @@ def challenge_close(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("challenges:challenge-detail", pk=pk)
     partner = next((i for i in accepted if i.pk == form.cleaned_data["partner"]), None)
     services.challenge_close(
-        user=request.user,
+        user=user,
         challenge=challenge,
         reason=form.cleaned_data["reason"],
         partner_interest=partner,
@@ -245,7 +250,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _attachment_upload(request: HttpRequest, pk: int, limit: UploadSizeLimit) -> HttpResponse:
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
+    challenge = selectors.challenge_get_for(user=signed_in_user(request), pk=pk, write=True)
     form = _upload_form(request.POST, request.FILES)
     if limit.too_large:
         messages.error(request, services.attachment_too_large_message())
@@ -254,7 +259,7 @@ def _attachment_upload(request: HttpRequest, pk: int, limit: UploadSizeLimit) ->
     else:
         try:
             attachment = services.attachment_store(
-                user=request.user, challenge=challenge, upload=form.cleaned_data["file"]
+                user=signed_in_user(request), challenge=challenge, upload=form.cleaned_data["file"]
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -264,7 +269,7 @@ def _attachment_upload(request: HttpRequest, pk: int, limit: UploadSizeLimit) ->
 
 
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Access: the poster, and organisations for whom the details are open; others 404."""
     attachment = selectors.attachment_get_for(user=request.user, challenge_pk=pk, pk=attachment_pk)
     path = services.attachment_path(attachment)
@@ -286,11 +291,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 @login_required
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """Access: members of the posting organisation; others 404."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk, write=True)
     attachment = challenge.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    services.attachment_delete(user=request.user, attachment=attachment)
+    services.attachment_delete(user=user, attachment=attachment)
     messages.success(request, _("Attachment removed."))
     return redirect("challenges:challenge-detail", pk=pk)
 
@@ -299,11 +305,12 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @login_required
 def challenge_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: signed-in users who can see the item."""
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    challenge = selectors.challenge_get_for(user=user, pk=pk)
     form = forms.ReasonForm(request.POST)
     if form.is_valid():
         services.challenge_report(
-            user=request.user, challenge=challenge, reason=form.cleaned_data["reason"]
+            user=user, challenge=challenge, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Thank you. A curator will look at it."))
     else:
@@ -315,15 +322,16 @@ def challenge_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def challenge_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: curators only; everyone else 404."""
-    if not request.user.is_staff:
+    user = signed_in_user(request)
+    if not user.is_staff:
         raise Http404
-    challenge = selectors.challenge_get_for(user=request.user, pk=pk)
+    challenge = selectors.challenge_get_for(user=user, pk=pk)
     form = forms.ModerationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A reason is required; it is logged and shown to the poster."))
         return redirect("challenges:challenge-detail", pk=pk)
     services.challenge_moderate(
-        user=request.user,
+        user=user,
         challenge=challenge,
         hide=form.cleaned_data["action"] == "hide",
         reason=form.cleaned_data["reason"],
@@ -336,7 +344,8 @@ def challenge_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     """Access: curators only; everyone else 404. Teasers only, no poster of anonymous items."""
-    if not request.user.is_staff:
+    user = signed_in_user(request)
+    if not user.is_staff:
         raise Http404
     reported_ids = list(
         ModerationEvent.objects.filter(action=ModerationAction.REPORT)
@@ -349,7 +358,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .prefetch_related("invited_organisations", "innovation_types", "attachments")
     )
-    cards = selectors.challenge_cards_for(user=request.user, challenges=challenges)
+    cards = selectors.challenge_cards_for(user=user, challenges=challenges)
     reports = ModerationEvent.objects.filter(challenge_id__in=[c["id"] for c in cards]).order_by(
         "-created_at"
     )
@@ -365,19 +374,18 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """Access: signed-in users; their organisations' items, interests and suggestions."""
-    own = list(selectors.challenges_of_user(user=request.user))
-    cards = selectors.challenge_cards_for(user=request.user, challenges=own)
-    sent = list(selectors.interests_sent_by(user=request.user))
-    sent_cards = selectors.challenge_cards_for(
-        user=request.user, challenges=[i.challenge for i in sent]
-    )
+    user = signed_in_user(request)
+    own = list(selectors.challenges_of_user(user=user))
+    cards = selectors.challenge_cards_for(user=user, challenges=own)
+    sent = list(selectors.interests_sent_by(user=user))
+    sent_cards = selectors.challenge_cards_for(user=user, challenges=[i.challenge for i in sent])
     by_id = {c["id"]: c for c in sent_cards}
     interests = [(i, by_id[i.challenge_id]) for i in sent if i.challenge_id in by_id]
     suggestions = [
         (
             organisation,
             selectors.challenge_suggestions_for_organisation(
-                user=request.user, organisation=organisation, limit=5
+                user=user, organisation=organisation, limit=5
             ),
         )
         for organisation in _poster_organisations(request)
