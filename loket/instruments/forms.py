@@ -10,7 +10,8 @@ from loket.instruments.models import (
     Stage,
     TargetGroup,
 )
-from loket.organisations.models import OrganisationType, Region, SizeClass
+from loket.lib.formfields import form_field
+from loket.organisations.models import Organisation, OrganisationType, Region, SizeClass
 
 PARTNER_ROWS = 4
 TIMING = [
@@ -118,14 +119,16 @@ class WizardForm(forms.Form):
 class BurdenReportForm(forms.ModelForm):
     """An application's burden, for one of the reporter's own organisations."""
 
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation")
+    )
     instrument = forms.ModelChoiceField(
         queryset=Instrument.objects.order_by("name"), label=_("Instrument")
     )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
         self.single = organisations[0] if len(organisations) == 1 else None
         if self.single is not None:
             self.fields["organisation"].initial = self.single.pk
@@ -200,7 +203,8 @@ class EligibilityRuleAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin inline edits every field of a rule
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind"):
             problems = _rendered(rules.params_problems(data["kind"], data.get("params") or {}))
             if problems:

@@ -19,7 +19,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets are folded with CRLF + space, never inside a UTF-8 sequence."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode()
         if len(current) + len(encoded) > (75 if not out else 74):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 
 def gettext_noop(message: str) -> str:
@@ -654,13 +654,18 @@ def windows_problems(windows: Any) -> list[Message]:
     return problems
 
 
+def _is_number(value: object) -> TypeGuard[int | float]:
+    """A non-negative int or float (bool is not a number here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
 def _type_ok(expected: str, value: Any) -> bool:
     if expected == _BOOL:
         return isinstance(value, bool)
     if expected == _INT:
         return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if expected == _NUMBER:
-        return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+        return _is_number(value)
     if expected == _STRINGS:
         return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
     return True
@@ -703,10 +708,10 @@ def params_problems(kind: str, params: Any) -> list[Message]:
                 )
             )
     low, high = params.get("min"), params.get("max")
-    if kind == "budget_range" and _type_ok(_NUMBER, low) and _type_ok(_NUMBER, high) and low > high:
+    if kind == "budget_range" and _is_number(low) and _is_number(high) and low > high:
         problems.append(Message(gettext_noop("The minimum is larger than the maximum.")))
     share = params.get("max_cost_share")
-    if kind == "min_companies" and _type_ok(_NUMBER, share) and share > 100:
+    if kind == "min_companies" and _is_number(share) and share > 100:
         problems.append(Message(gettext_noop("max_cost_share is a percentage (0 to 100).")))
     return problems
 

@@ -183,6 +183,7 @@ def deadlines_upcoming(*, today: datetime.date) -> list[Deadline]:
             uid=topic.topic_id,
         )
         for topic in call_list(today=today).exclude(deadline=None)
+        if topic.deadline is not None
     ]
     for instrument in Instrument.objects.current().select_related("funder").order_by("slug"):
         for number, window in enumerate(call_windows(instrument=instrument)):
@@ -217,7 +218,7 @@ def wizard_result_get(*, token: str) -> WizardResult:
 def burden_summary() -> list[dict[str, Any]]:
     """Per instrument and year: reports, mean hours, documents, days to decision.
     The first year with reports is the zero measurement; later years show the evolution."""
-    stats: dict[tuple[int, str], dict[str, Any]] = {}
+    stats: dict[tuple[int, int], dict[str, Any]] = {}
     rows = BurdenReport.objects.select_related("instrument").order_by("instrument__name")
     for report in rows:
         key = (report.instrument_id, report.applied_on.year)

@@ -104,7 +104,7 @@ def concentration(*, rows: list[Participation], top: int = 10) -> dict[str, Any]
     hhi = sum((float(a / total) * 100) ** 2 for _pk, a in ranked) if total else 0.0
     return {
         "top": top_rows,
-        "top_share": float(sum((r["amount"] for r in top_rows), ZERO) / total * 100)
+        "top_share": float(sum((amount for _pk, amount in ranked[:top]), ZERO) / total * 100)
         if total
         else 0.0,
         "recipients": len(per_org),

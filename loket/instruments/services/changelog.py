@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db import models
 
@@ -76,12 +76,12 @@ def record_upsert(
     values: dict[str, Any],
     user: Any,
     via: str,
-    current: models.Model | bool | None = False,
+    current: models.Model | Literal[False] | None = False,
 ) -> tuple[models.Model, str]:
     """Create or update with a change-log entry; unchanged rows write nothing.
     Returns the object and "created", "updated" or "unchanged". A caller that has already read
     the row passes it (or None when there is none) as `current`, saving the lookup."""
-    obj = model.objects.filter(**lookup).first() if current is False else current
+    obj = model._default_manager.filter(**lookup).first() if current is False else current
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()

@@ -104,7 +104,7 @@ def _json(name: str, raw: str, *, blank: Any) -> Any:
         return blank
     try:
         return json.loads(raw)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise RowError(
             _("%(col)s is not valid JSON (%(error)s).") % {"col": name, "error": exc.msg}
         ) from exc

@@ -131,8 +131,7 @@ def catalogue_load(*, user: Any = None) -> LoadReport:
             values={"name": name, "short_name": short, "level": level, "is_historical": historical},
             current=existing_funders.get(code),
         )
-    for code, *_rest in catalogue.FUNDERS:
-        successor_code = _rest[3]
+    for code, _name, _short, _level, successor_code, _historical in catalogue.FUNDERS:
         if successor_code and funders[code].successor_id != funders[successor_code].pk:
             funders[code] = loader.upsert(
                 Funder,
@@ -195,9 +194,9 @@ def catalogue_load(*, user: Any = None) -> LoadReport:
         slug = entry.pop("slug")
         specs = entry.pop("rules", [])
         continuous = entry.pop("open_continuous", False)
-        funder = funders[entry.pop("funder")]
+        instrument_funder = funders[entry.pop("funder")]
         values = {
-            "funder": funder,
+            "funder": instrument_funder,
             "is_historical": slug in catalogue.HISTORICAL,
             "spillover_counts": catalogue.SPILLOVER_COUNTS.get(slug),
             "source_date": (
