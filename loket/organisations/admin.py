@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from loket.accounts.selectors import signed_in_user
 from loket.lib.errors import ApplicationError
 from loket.organisations import services
 from loket.organisations.forms import ClaimDecisionForm
@@ -102,7 +103,7 @@ def _decide(
             for claim in claims:
                 try:
                     services.claim_decide(
-                        curator=request.user,
+                        curator=signed_in_user(request),
                         claim=claim,
                         approve=approve,
                         note=form.cleaned_data["note"],

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loket.lib.enterprise_number import is_valid_enterprise_number, normalise_enterprise_number
+from loket.lib.formfields import form_field
 from loket.organisations.models import (
     ContactPerson,
     InnovationType,
@@ -32,7 +33,7 @@ class ExpertiseTagsField(forms.CharField):
         return value
 
     def to_python(self, value: object) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         tags = [tag.strip() for tag in text.split(",") if tag.strip()]
         return list(dict.fromkeys(tags))
 
@@ -121,7 +122,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["nace_code"].choices = [("", "—"), *nace_choices()]
+        form_field(self, "nace_code", forms.ChoiceField).choices = [("", "—"), *nace_choices()]
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("country", "BE")
 

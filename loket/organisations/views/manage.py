@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from loket.accounts.selectors import signed_in_user
 from loket.lib.errors import ApplicationError
 from loket.organisations import services
 from loket.organisations.access import (
@@ -51,13 +52,14 @@ def _form_error(form, error: Exception) -> None:
 @require_GET
 def organisation_mine(request: HttpRequest) -> HttpResponse:
     """Access: signed-in users; lists only their own memberships."""
+    user = signed_in_user(request)
     memberships = (
-        Membership.objects.filter(user=request.user)
+        Membership.objects.filter(user=user)
         .select_related("organisation")
         .order_by("organisation__name")
     )
     claims = (
-        OrganisationClaim.objects.filter(user=request.user)
+        OrganisationClaim.objects.filter(user=user)
         .select_related("organisation")
         .order_by("-created_at")[:20]
     )
@@ -72,11 +74,12 @@ def organisation_mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     """Access: signed-in users; the creator becomes the organisation's administrator."""
+    user = signed_in_user(request)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
-                user=request.user,
+                user=user,
                 data=form.profile_data(),
                 innovation_types=form.innovation_type_codes(),
             )
@@ -94,7 +97,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organisation_manage(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the organisation (admins see the editing controls); others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk)
     organisation = (
         Organisation.objects.filter(pk=organisation.pk)
         .prefetch_related("innovation_types", "contacts")
@@ -105,7 +109,7 @@ def organisation_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "organisations/manage/organisation_manage.html",
         {
             "organisation": organisation,
-            "is_admin": is_organisation_admin(user=request.user, organisation=organisation),
+            "is_admin": is_organisation_admin(user=user, organisation=organisation),
         },
     )
 
@@ -114,12 +118,13 @@ def organisation_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: administrators of the organisation; members 403; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk, write=True)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
-                user=request.user,
+                user=user,
                 organisation=organisation,
                 data=form.profile_data(),
                 innovation_types=form.innovation_type_codes(),
@@ -143,13 +148,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: administrators of the organisation; members 403; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk, write=True)
     form = ContactPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_create(
-                user=request.user, organisation=organisation, data=form.cleaned_data
-            )
+            services.contact_create(user=user, organisation=organisation, data=form.cleaned_data)
         except (ValidationError, ApplicationError) as error:
             _form_error(form, error)
         else:
@@ -166,12 +170,13 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Access: administrators of the organisation; members 403; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk, write=True)
-    contact = contact_get_for(user=request.user, organisation=organisation, pk=contact_pk)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk, write=True)
+    contact = contact_get_for(user=user, organisation=organisation, pk=contact_pk)
     form = ContactPersonForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(user=request.user, contact=contact, data=form.cleaned_data)
+            services.contact_update(user=user, contact=contact, data=form.cleaned_data)
         except (ValidationError, ApplicationError) as error:
             _form_error(form, error)
         else:
@@ -188,9 +193,10 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
 @require_POST
 def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Access: administrators of the organisation; members 403; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk, write=True)
-    contact = contact_get_for(user=request.user, organisation=organisation, pk=contact_pk)
-    services.contact_delete(user=request.user, contact=contact)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk, write=True)
+    contact = contact_get_for(user=user, organisation=organisation, pk=contact_pk)
+    services.contact_delete(user=user, contact=contact)
     messages.success(request, _("The contact person was removed."))
     return redirect("organisations:organisation-manage", pk=organisation.pk)
 
@@ -202,8 +208,9 @@ def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 @require_GET
 def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: members of the organisation (admins also see open invitations); others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk)
-    is_admin = is_organisation_admin(user=request.user, organisation=organisation)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk)
+    is_admin = is_organisation_admin(user=user, organisation=organisation)
     memberships = (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
@@ -234,7 +241,8 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     """Access: administrators of the organisation; members 403; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk, write=True)
     membership = membership_get_for(organisation=organisation, pk=membership_pk)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
@@ -242,7 +250,7 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
     else:
         try:
             services.membership_role_change(
-                user=request.user, membership=membership, role=form.cleaned_data["role"]
+                user=user, membership=membership, role=form.cleaned_data["role"]
             )
         except ApplicationError as error:
             messages.error(request, error.message)
@@ -257,13 +265,14 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
 @require_POST
 def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     """Access: administrators of the organisation, or a member removing themselves; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk)
     membership = membership_get_for(organisation=organisation, pk=membership_pk)
-    leaving = membership.user_id == request.user.pk
-    if not leaving and not is_organisation_admin(user=request.user, organisation=organisation):
+    leaving = membership.user_id == user.pk
+    if not leaving and not is_organisation_admin(user=user, organisation=organisation):
         raise Http404
     try:
-        services.membership_remove(user=request.user, membership=membership)
+        services.membership_remove(user=user, membership=membership)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("organisations:member-list", pk=organisation.pk)
@@ -278,12 +287,13 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: administrators of the organisation; members 403; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk, write=True)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.membership_invite(
-                user=request.user,
+                user=user,
                 organisation=organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -306,9 +316,10 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Access: administrators of the organisation; members 403; others 404."""
-    organisation = organisation_get_for_manage(user=request.user, pk=pk, write=True)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_manage(user=user, pk=pk, write=True)
     invitation = invitation_get_for(organisation=organisation, pk=invitation_pk)
-    services.invitation_revoke(user=request.user, invitation=invitation)
+    services.invitation_revoke(user=user, invitation=invitation)
     messages.success(request, _("The invitation was withdrawn."))
     return redirect("organisations:member-list", pk=organisation.pk)
 
@@ -317,13 +328,14 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Access: the signed-in user with the invited e-mail address (the token is the secret)."""
+    user = signed_in_user(request)
     invitation = services.invitation_get_by_token(token=token)
     if invitation is None:
         raise Http404
     error = None
     if request.method == "POST":
         try:
-            membership = services.invitation_accept(user=request.user, token=token)
+            membership = services.invitation_accept(user=user, token=token)
         except ApplicationError as exc:
             error = exc.message
         else:
@@ -347,15 +359,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_claim(request: HttpRequest, pk: int) -> HttpResponse:
     """Access: signed-in users who can see the imported, unclaimed profile; others 404."""
-    organisation = organisation_get_for_claim(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    organisation = organisation_get_for_claim(user=user, pk=pk)
     pending = OrganisationClaim.objects.filter(
-        user=request.user, organisation=organisation, status=ClaimStatus.PENDING
+        user=user, organisation=organisation, status=ClaimStatus.PENDING
     ).first()
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_submit(
-                user=request.user,
+                user=user,
                 organisation=organisation,
                 message=form.cleaned_data["message"],
             )
