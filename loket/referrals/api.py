@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 
 from loket.accounts.models import User
+from loket.accounts.selectors import signed_in_user
 from loket.lib.errors import ApplicationError
 from loket.organisations.models import Organisation
 from loket.referrals import selectors, services
@@ -103,19 +104,19 @@ def route(request: HttpRequest, payload: RouteIn):
 def cases_list(request: HttpRequest):
     """Access: signed-in; the cases the user may see (asked by them or their organisation, or
     held by an intermediary they work for)."""
-    cases = (
-        Case.objects.visible_to(request.user).select_related("holder").order_by("-created_at")[:200]
-    )
+    user = signed_in_user(request)
+    cases = Case.objects.visible_to(user).select_related("holder").order_by("-created_at")[:200]
     return [_case_out(case) for case in cases]
 
 
 @router.post("/", response={201: CaseDetailOut}, operation_id="cases_open")
 def cases_open(request: HttpRequest, payload: CaseIn):
     """Access: signed-in; asks a question, for the user or one of their organisations."""
+    user = signed_in_user(request)
     organisation = holder = None
     if payload.organisation_id is not None:
         organisation = Organisation.objects.filter(
-            pk=payload.organisation_id, memberships__user=request.user
+            pk=payload.organisation_id, memberships__user=user
         ).first()
         if organisation is None:
             raise ApplicationError("Unknown organisation.")
@@ -125,30 +126,29 @@ def cases_open(request: HttpRequest, payload: CaseIn):
             raise ApplicationError("Unknown intermediary.")
     case = services.case_open(
         question=payload.question,
-        user=request.user,
+        user=user,
         organisation=organisation,
         holder=holder,
         region=payload.region if payload.region else "",
         share_consent=payload.share_consent,
     )
-    return 201, _case_detail_out(
-        selectors.case_get_for(user=request.user, pk=case.pk), request.user
-    )
+    return 201, _case_detail_out(selectors.case_get_for(user=user, pk=case.pk), user)
 
 
 @router.get("/{int:case_id}", response=CaseDetailOut, operation_id="cases_get")
 def cases_get(request: HttpRequest, case_id: int):
     """Access: the requester, their organisation and staff of intermediaries that held the case
     (internal events only for them); 404 for everyone else."""
-    case = selectors.case_get_for(user=request.user, pk=case_id)
-    return _case_detail_out(case, request.user)
+    user = signed_in_user(request)
+    case = selectors.case_get_for(user=user, pk=case_id)
+    return _case_detail_out(case, user)
 
 
 @router.post("/{int:case_id}/actions", response=CaseDetailOut, operation_id="cases_act")
 def cases_act(request: HttpRequest, case_id: int, payload: CaseActionIn):
     """Access: staff of the current holder for handling; the requester to rate or consent; 404
     for anyone who cannot see the case, 403 for a visible case the user may not act on."""
-    user = request.user
+    user = signed_in_user(request)
     case = selectors.case_get_for(user=user, pk=case_id)
     action = payload.action
     if action == "triage":

@@ -106,7 +106,10 @@ def dashboard_stats(*, scope: Scope) -> dict:
         "close_median_hours": _median(to_close),
         "rating_average": round(sum(ratings) / len(ratings), 2) if ratings else None,
         "rating_count": len(ratings),
-        "by_state": _bars(Counter(c.state for c in cases), dict(CaseState.choices)),
+        "by_state": _bars(
+            Counter(c.state for c in cases),
+            {code: str(label) for code, label in CaseState.choices},
+        ),
         "by_month": sorted(_bars(by_month), key=lambda bar: bar.label),
         "by_region": _bars(Counter(c.region for c in cases), region_labels),
         "region_response": [

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loket.instruments.models import Instrument
+from loket.lib.formfields import form_field
 from loket.organisations.models import Organisation, OrganisationType, Region
 from loket.referrals.models import IntermediaryProfile, Language, Outcome, Service, TargetGroup
 
@@ -51,9 +52,11 @@ class AskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if user is not None and user.is_authenticated:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                memberships__user=user
-            ).exclude(org_type=OrganisationType.INTERMEDIARY)
+            form_field(
+                self, "organisation", forms.ModelChoiceField
+            ).queryset = Organisation.objects.filter(memberships__user=user).exclude(
+                org_type=OrganisationType.INTERMEDIARY
+            )
             del self.fields["visitor_name"]
             del self.fields["visitor_email"]
             del self.fields["contact_consent"]
@@ -61,7 +64,8 @@ class AskForm(forms.Form):
             del self.fields["organisation"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "visitor_email" in self.fields:
             if not data.get("visitor_email"):
                 self.add_error(
@@ -104,7 +108,7 @@ class ReferForm(forms.Form):
     def __init__(self, *args, targets=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if targets is not None:
-            self.fields["to_organisation"].queryset = targets
+            form_field(self, "to_organisation", forms.ModelChoiceField).queryset = targets
 
 
 class AssignForm(forms.Form):
@@ -232,4 +236,7 @@ class InboxFilterForm(forms.Form):
         from loket.referrals.models import CaseState
 
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All open")), *CaseState.choices]
+        form_field(self, "state", forms.ChoiceField).choices = [
+            ("", _("All open")),
+            *CaseState.choices,
+        ]

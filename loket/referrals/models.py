@@ -13,12 +13,15 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from loket.organisations.models import Organisation, OrganisationType, Region
 from loket.referrals import states
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from loket.accounts.models import User
 
 
@@ -110,7 +113,7 @@ class IntermediaryProfile(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.organisation_id and self.organisation.org_type != OrganisationType.INTERMEDIARY:
             errors["organisation"] = _("Only intermediaries have an intermediary profile.")
         for field, allowed in [
@@ -168,7 +171,7 @@ def _new_access_key() -> str:
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user: User | None) -> CaseQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> CaseQuerySet:
         """The requester, members of the requester's organisation, staff of every holder so far."""
         if user is None or not user.is_authenticated:
             return self.none()

@@ -35,6 +35,8 @@ from loket.referrals.models import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from loket.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -124,7 +126,7 @@ def intermediary_profile_get_for(
     return ProfileAccess(organisation=organisation, profile=profile, can_edit=can_edit)
 
 
-def intermediary_orgs_for(*, user: User | None) -> QuerySet[Organisation]:
+def intermediary_orgs_for(*, user: User | AnonymousUser | None) -> QuerySet[Organisation]:
     """The intermediaries the user works for."""
     if user is None or not user.is_authenticated:
         return Organisation.objects.none()
@@ -349,7 +351,7 @@ class CaseAccess:
         return self.is_staff
 
 
-def case_access(*, case: Case, user: User | None) -> CaseAccess:
+def case_access(*, case: Case, user: User | AnonymousUser | None) -> CaseAccess:
     if user is None or not user.is_authenticated:
         return CaseAccess(False, False, False)
     org_ids = set(user.memberships.values_list("organisation_id", flat=True))
@@ -371,7 +373,7 @@ def _case_queryset() -> QuerySet[Case]:
     )
 
 
-def case_get_for(*, user: User | None, pk: int) -> Case:
+def case_get_for(*, user: User | AnonymousUser | None, pk: int) -> Case:
     """The case if the user is its requester, a member of the requester's organisation or staff
     of an intermediary that held it; 404 otherwise (also for anonymous users)."""
     case = _case_queryset().filter(pk=pk).first()
@@ -551,9 +553,15 @@ def inbox_for(
         cases = cases.filter(question__icontains=filters.q[:100])
     result = list(cases.order_by("received_at")[:500])
     now = timezone.localtime()
+    overdue: list[Case] = []
     for case in result:
-        case.deadline = case_deadline(case)
-        case.is_overdue = bool(case.deadline and now > case.deadline)
+        deadline = case_deadline(case)
+        late = bool(deadline and now > deadline)
+        # Shown next to each case in the inbox; Case declares no such fields.
+        case.deadline = deadline  # type: ignore[attr-defined]
+        case.is_overdue = late  # type: ignore[attr-defined]
+        if late:
+            overdue.append(case)
     if filters.overdue:
-        result = [case for case in result if case.is_overdue]
+        result = overdue
     return organisation, result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from loket.accounts.models import User
+from loket.accounts.selectors import signed_in_user
 from loket.lib.errors import ApplicationError
 from loket.organisations.models import Organisation, Region
 from loket.referrals import dashboard as dashboard_selectors
@@ -74,19 +76,18 @@ def intermediary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def intermediary_profile_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
     """Access: members of the intermediary read their own profile here; its admins change it.
     404 for everyone else, and for a member who posts."""
+    user = signed_in_user(request)
     if request.method == "GET":
-        found = selectors.intermediary_profile_get_for(user=request.user, organisation_pk=org_pk)
+        found = selectors.intermediary_profile_get_for(user=user, organisation_pk=org_pk)
         form = IntermediaryProfileForm(instance=found.profile, read_only=not found.can_edit)
         return render(request, "referrals/intermediary_edit.html", {"found": found, "form": form})
-    found = selectors.intermediary_profile_get_for(
-        user=request.user, organisation_pk=org_pk, write=True
-    )
+    found = selectors.intermediary_profile_get_for(user=user, organisation_pk=org_pk, write=True)
     form = IntermediaryProfileForm(request.POST, instance=found.profile)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.intermediary_profile_update(
-                user=request.user,
+                user=user,
                 organisation=found.organisation,
                 services=data["services"],
                 target_groups=data["target_groups"],
@@ -182,7 +183,8 @@ def ask(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """Access: signed-in users; the cases they or their organisations asked."""
-    cases = selectors.case_list_for_requester(user=request.user)
+    user = signed_in_user(request)
+    cases = selectors.case_list_for_requester(user=user)
     return render(request, "referrals/case_list.html", {"cases": cases})
 
 
@@ -270,7 +272,8 @@ def case_visitor_action(request: HttpRequest, pk: int, token: str, action: str) 
 
 
 def _staff_action(request: HttpRequest, case: Case, action: str) -> None:
-    user = request.user
+    user = signed_in_user(request)
+    form: forms.Form
     if action == "triage":
         form = OptionalMessageForm(request.POST)
         if form.is_valid():
@@ -356,13 +359,14 @@ def _staff_action(request: HttpRequest, case: Case, action: str) -> None:
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Access: staff of the current holder for handling actions; the requester (or a member of
     the requester's organisation) to rate or allow a hand-over. 404 for anyone who cannot see it."""
-    case = selectors.case_get_for(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    case = selectors.case_get_for(user=user, pk=pk)
     if action == "rate":
         form = RateForm(request.POST)
         if form.is_valid():
             services.case_rate(
                 case=case,
-                user=request.user,
+                user=user,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
             )
@@ -370,7 +374,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             _invalid(request, form)
     elif action == "consent":
-        services.case_consent_give(case=case, user=request.user)
+        services.case_consent_give(case=case, user=user)
         messages.success(request, _("Thank you. Your question may now be handed over."))
     else:
         _staff_action(request, case, action)
@@ -385,7 +389,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest, org_pk: int | None = None) -> HttpResponse:
     """Access: staff of an intermediary, for the intermediaries they work for; 404 otherwise."""
-    organisations = list(selectors.intermediary_orgs_for(user=request.user))
+    user = signed_in_user(request)
+    organisations = list(selectors.intermediary_orgs_for(user=user))
     if not organisations:
         raise Http404
     if org_pk is None:
@@ -394,9 +399,7 @@ def inbox(request: HttpRequest, org_pk: int | None = None) -> HttpResponse:
     filters = selectors.InboxFilters()
     if form.is_valid():
         filters = selectors.InboxFilters(**form.cleaned_data)
-    organisation, cases = selectors.inbox_for(
-        user=request.user, organisation_id=org_pk, filters=filters
-    )
+    organisation, cases = selectors.inbox_for(user=user, organisation_id=org_pk, filters=filters)
     return render(
         request,
         "referrals/inbox.html",
@@ -416,9 +419,8 @@ def inbox(request: HttpRequest, org_pk: int | None = None) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Access: staff of intermediaries (own cases, or the network's totals) and curators."""
-    scope = dashboard_selectors.dashboard_scope_for(
-        user=request.user, scope=request.GET.get("scope", "")
-    )
+    user = signed_in_user(request)
+    scope = dashboard_selectors.dashboard_scope_for(user=user, scope=request.GET.get("scope", ""))
     stats = dashboard_selectors.dashboard_stats(scope=scope)
     return render(
         request,
@@ -432,9 +434,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """Access: as the dashboard. One row per case, no question text or requester identity;
     cells that a spreadsheet would run as formulas are neutralised."""
-    scope = dashboard_selectors.dashboard_scope_for(
-        user=request.user, scope=request.GET.get("scope", "")
-    )
+    user = signed_in_user(request)
+    scope = dashboard_selectors.dashboard_scope_for(user=user, scope=request.GET.get("scope", ""))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerows(dashboard_selectors.dashboard_rows(scope=scope))
