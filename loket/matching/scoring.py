@@ -54,6 +54,8 @@ class BM25Index:
         self.weights = weights
         self.idf = idf
         self.n_docs = n_docs
+        self._forward_index: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._terms: list[str] | None = None
 
     @classmethod
     def build(cls, documents: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> BM25Index:
@@ -123,6 +125,79 @@ class BM25Index:
             scores[self.doc_ids[start:end]] += self.idf[term] * self.weights[start:end]
         return scores
 
+    def coverage(self, text: str) -> float:
+        """How much of the need this index's vocabulary knows: the idf mass of its known terms
+        over that of all its terms, an unknown term counting as the rarest possible (1.0 for an
+        empty need). Low for a need written in a language the documents are not in."""
+        terms = set(stem_terms(text))
+        if not terms:
+            return 1.0
+        rarest = float(np.log(1 + (self.n_docs + 0.5) / 0.5))
+        known = sum(float(self.idf[self.vocabulary[t]]) for t in terms if t in self.vocabulary)
+        unknown = sum(1 for t in terms if t not in self.vocabulary)
+        return known / (known + unknown * rarest) if known else 0.0
+
+    def scores_weighted(self, terms: dict[str, float]) -> np.ndarray:
+        """BM25 of a weighted query (term -> weight), e.g. feedback terms; the same postings
+        budget as `scores`, rarest terms first."""
+        known = sorted(
+            ((self.vocabulary[t], w) for t, w in terms.items() if t in self.vocabulary),
+            key=lambda tw: (-self.idf[tw[0]], tw[0]),
+        )
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        total = 0
+        for term, weight in known:
+            start, end = self.indptr[term], self.indptr[term + 1]
+            total += int(end - start)
+            if self.max_postings is not None and total > self.max_postings and total > end - start:
+                break
+            scores[self.doc_ids[start:end]] += weight * self.idf[term] * self.weights[start:end]
+        return scores
+
+    def _forward(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Document -> (term ids, BM25 weights) in CSR form: the inverted index transposed once
+        per process, on first use."""
+        if self._forward_index is None:
+            counts = np.diff(self.indptr)
+            term_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+            order = np.argsort(self.doc_ids, kind="stable")
+            indptr = np.zeros(self.n_docs + 1, dtype=np.int64)
+            np.add.at(indptr, np.asarray(self.doc_ids, dtype=np.int64) + 1, 1)
+            self._forward_index = (
+                np.cumsum(indptr),
+                term_of[order],
+                (self.weights * self.idf[term_of])[order].astype(np.float32),
+            )
+        return self._forward_index
+
+    def expansion(
+        self, documents: np.ndarray, k: int, relevance: np.ndarray | None = None
+    ) -> dict[str, float]:
+        """The k terms that weigh most in the given documents (BM25 weights summed, each
+        document's times its `relevance` if given; documents of relevance <= 0 are left out;
+        the best term scaled to 1): pseudo-relevance feedback terms."""
+        documents = np.asarray(documents, dtype=np.int64)
+        factor = np.ones(len(documents)) if relevance is None else np.asarray(relevance, float)
+        keep = (documents >= 0) & (documents < self.n_docs) & (factor > 0)
+        documents, factor = documents[keep], factor[keep]
+        if not len(documents):
+            return {}
+        indptr, term_ids, weights = self._forward()
+        parts = [
+            (term_ids[indptr[d] : indptr[d + 1]], weights[indptr[d] : indptr[d + 1]] * f)
+            for d, f in zip(documents, factor, strict=True)
+        ]
+        ids = np.concatenate([t for t, _w in parts])
+        if not len(ids):
+            return {}
+        unique, inverse = np.unique(ids, return_inverse=True)
+        summed = np.bincount(inverse, weights=np.concatenate([w for _t, w in parts]))
+        best = np.argsort(-summed, kind="stable")[:k]
+        if self._terms is None:
+            self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        top = float(summed[best[0]]) or 1.0
+        return {self._terms[int(unique[j])]: float(summed[j]) / top for j in best}
+
     def save(self, path: str) -> None:
         terms = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=object)
         np.savez(
@@ -165,6 +240,17 @@ class ExtendedBM25:
             [sum(doc.get(t, 0.0) for t in terms) for doc in self.extra], dtype=np.float32
         )
         return np.concatenate([self.base.scores(text), extra])
+
+    def coverage(self, text: str) -> float:
+        return self.base.coverage(text)
+
+    def scores_weighted(self, terms: dict[str, float]) -> np.ndarray:
+        ids = {self.base.vocabulary[t]: w for t, w in terms.items() if t in self.base.vocabulary}
+        extra = np.asarray(
+            [sum(doc.get(t, 0.0) * w for t, w in ids.items()) for doc in self.extra],
+            dtype=np.float32,
+        )
+        return np.concatenate([self.base.scores_weighted(terms), extra])
 
 
 def mean_vectors(passage_vectors: np.ndarray, owners: Sequence[int], n: int) -> np.ndarray:

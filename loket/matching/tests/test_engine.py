@@ -15,6 +15,7 @@ from loket.matching.scoring import (
     TypeAffinity,
     mean_vectors,
     recency_weight,
+    stem_terms,
 )
 from loket.matching.vectors import ExactSearch
 
@@ -296,3 +297,61 @@ def test_the_fusion_reads_the_seekers_neighbourhood_through_the_projects(corpus)
     assert row["lab"][column["partner_vote"]] > row["port"][column["partner_vote"]] >= 0
     assert row["uni"][column["joint_sim"]] > 1.0  # shares a project with the seeker
     assert row["lab"][column["joint_sim"]] == 0.0
+
+
+def test_bm25_feedback_terms_weighted_scores_and_coverage():
+    index = BM25Index.build(
+        [
+            "hydrogen storage tanks in seaports",
+            "hydrogen fuel cells for trucks",
+            "apple orchards and cider",
+        ]
+    )
+    terms = index.expansion(np.asarray([0]), 3)
+    assert max(terms.values()) == 1.0 and len(terms) == 3
+    # The weightiest terms of document 0 are its rarer ones; "hydrogen" (in two) weighs less.
+    assert set(terms) <= set(stem_terms("hydrogen storage tanks in seaports"))
+    assert not set(terms) & set(stem_terms("hydrogen"))
+    scores = index.scores_weighted(terms)
+    assert scores.argmax() == 0 and scores[2] == 0.0
+    assert index.expansion(np.asarray([7, -1]), 3) == {}
+    assert index.coverage("hydrogen storage") == 1.0
+    assert index.coverage("waterstof opslag") == 0.0
+    assert 0.0 < index.coverage("hydrogen opslag") < 1.0
+
+
+def test_a_dutch_need_finds_an_english_profile_through_feedback_terms():
+    # The encoder knows the Dutch words mean the English ones (as the multilingual model does);
+    # BM25 alone does not: the feedback terms of the passage nearest by meaning carry it.
+    encoder = HashingEncoder(synonyms={"waterstof": "hydrogen", "opslag": "storage"})
+    texts = {
+        "h2port": "Hydrogen storage and bunkering in seaports",
+        "cider": "Apple orchards, cider and storage cellars",
+        "trucks": "Diesel trucks and logistics",
+    }
+    keys = list(texts)
+    vectors = encoder.encode_passages(list(texts.values()))
+    corpus = Corpus(
+        keys=keys,
+        types=["company"] * 3,
+        countries=["BE"] * 3,
+        activity=np.asarray([1, 50, 50], dtype=np.float32),
+        lexical=BM25Index.build(list(texts.values())),
+        dense=ExactSearch(vectors),
+        graph=CollaborationGraph(),
+        affinity=TypeAffinity({}),
+        passages=PassageIndex.from_lists(vectors, [[0], [1], [2]], 3),
+        passage_lexical=BM25Index.build(list(texts.values())),
+    )
+    matcher = Matcher(corpus, encoder)
+    need = "waterstof opslag"
+    assert matcher._lexical(need).max() == 0.0  # no shared word
+    expanded = matcher._lexical_expanded(need)
+    assert expanded.argmax() == 0 and expanded[0] > expanded[1]
+    # An English need keeps its own BM25: its words are all known, so no feedback is mixed in.
+    np.testing.assert_allclose(
+        matcher._lexical_expanded("hydrogen storage"),
+        matcher._lexical("hydrogen storage") / matcher._lexical("hydrogen storage").max(),
+    )
+    ranked = matcher.rank(MatchRequest(text=need, top=3, method="rrf"))
+    assert corpus.keys[ranked[0].position] == "h2port"

@@ -1,6 +1,7 @@
 import time
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -104,24 +105,26 @@ class Command(BaseCommand):
         if options["no_cross_lingual"]:
             self.stdout.write(f"({time.monotonic() - started:.0f} s)")
             return
-        cross = cross_lingual_evaluate(model, distractors=[p.text for p in projects.values()])
-        self.stdout.write("Cross-lingual needs against English profiles:")
+        cross = cross_lingual_evaluate(
+            model, distractors=[p.text for p in projects.values()], fusion=fusion
+        )
+        self.stdout.write("Cross-lingual needs against English profiles (dense alone | hybrid):")
         for language, row in cross.items():
-            self.stdout.write(
-                f"  {language}: R@1 {row['R@1']:.3f}  MRR {row['MRR']:.3f}"
-                + (
-                    f"  ({row['MRR'] / cross['en']['MRR']:.0%} of English MRR)"
-                    if language != "en" and cross["en"]["MRR"]
-                    else ""
-                )
-            )
+            line = f"  {language}: R@1 {row['R@1']:.3f}  MRR {row['MRR']:.3f}"
+            if language != "en" and cross["en"]["MRR"]:
+                line += f"  ({row['MRR'] / cross['en']['MRR']:.0%} of English)"
+            line += f" | hybrid R@1 {row['hybrid R@1']:.3f}  MRR {row['hybrid MRR']:.3f}"
+            if language != "en" and cross["en"]["hybrid MRR"]:
+                line += f"  ({row['hybrid MRR'] / cross['en']['hybrid MRR']:.0%} of English)"
+            self.stdout.write(line)
         self.stdout.write(f"({time.monotonic() - started:.0f} s)")
 
     def _ablation(self, inner_pools, outer_pools) -> tuple[str, ...]:
         """Feature sets fitted on the inner splits and measured twice: by 2-fold
         cross-validation over the inner queries (visible data only) and on the later projects
         (reported, never used to choose). Only the four group sets compete (fewer candidates,
-        less luck in the choice); single-feature additions and removals are reported."""
+        less luck in the choice), by the one-standard-error rule; single-feature additions and
+        removals are reported."""
         base = FEATURES[:7]
         around = tuple(f for f in FEATURES if f in NEIGHBOURHOOD)
         previous = tuple(f for f in FEATURES if f not in NEIGHBOURHOOD)
@@ -146,21 +149,31 @@ class Command(BaseCommand):
             f"{'features':<30}{'cv R@10':>9}{'cv MRR':>9}"
             + "".join(f"{'later ' + m:>14}" for m in METRICS)
         )
-        best: tuple[str, ...] = base
-        best_score = -1.0
+        scored: list[tuple[tuple[str, ...], float, float]] = []  # names, mean, standard error
         for n, (label, names) in enumerate(candidates + reported):
-            cv = [
-                fusion_evaluate_pools(test, fusion_fit_pools(train, names))
-                for train, test in ((folds[0], folds[1]), (folds[1], folds[0]))
-            ]
-            cv_r10 = sum(c["R@10"] for c in cv) / 2
-            cv_mrr = sum(c["MRR"] for c in cv) / 2
+            per_query = []
+            for train, test in ((folds[0], folds[1]), (folds[1], folds[0])):
+                fusion = fusion_fit_pools(train, names)
+                per_query += [fusion_evaluate_pools([pool], fusion) for pool in test]
+            cv_r10 = float(np.mean([q["R@10"] for q in per_query]))
+            cv_mrr = float(np.mean([q["MRR"] for q in per_query]))
             later = ""
             if outer_pools is not None:
                 row = fusion_evaluate_pools(outer_pools, fusion_fit_pools(inner_pools, names))
                 later = "".join(f"{row[m]:>14.3f}" for m in METRICS)
             self.stdout.write(f"{label:<30}{cv_r10:>9.3f}{cv_mrr:>9.3f}{later}")
-            if n < len(candidates) and cv_r10 + cv_mrr > best_score:
-                best, best_score = names, cv_r10 + cv_mrr
+            if n < len(candidates):
+                both = [q["R@10"] + q["MRR"] for q in per_query]
+                scored.append(
+                    (names, float(np.mean(both)), float(np.std(both) / np.sqrt(len(both))))
+                )
+        # The one-standard-error rule: the fewest features whose cross-validated R@10 + MRR is
+        # within one standard error of the best (the differences between sets are mostly noise).
+        _names, top, error = max(scored, key=lambda s: s[1])
+        best = min((s for s in scored if s[1] >= top - error), key=lambda s: (len(s[0]), -s[1]))[0]
+        self.stdout.write(
+            f"Best cross-validated R@10 + MRR {top:.3f} +- {error:.3f} (one standard error); "
+            "the fewest features within it are chosen."
+        )
         self.stdout.write(f"Chosen by inner cross-validation: {', '.join(best)}")
         return best
