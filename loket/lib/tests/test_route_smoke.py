@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from loket.conftest import _user
 
 MARKER = "ZQXSMOKE5512"  # written into org A's confidential data; never in an outsider's page
+SECRET_WORD = "cryogenic"  # also in that data: outsiders search for it, the marker stays away
 
 SKIPPED_PREFIXES = ("admin/", "api/")
 SKIPPED = {
@@ -77,6 +78,11 @@ class World:
             return self.dora
         return self._request.getfixturevalue(name)
 
+    def confidential(self) -> None:
+        """Everything of org A's that carries the marker, for the pages that list things."""
+        for name in ("hidden_org", "item", "draft", "attachment", "alert", "api_token", "case"):
+            getattr(self, name)
+
     # ------------------------------------------------------------------ people and organisations
 
     @cached_property
@@ -116,7 +122,7 @@ class World:
             org_type="company",
             country="BE",
             visibility="hidden",
-            description=f"Stealth project {MARKER}.",
+            description=f"Stealth {SECRET_WORD} project {MARKER}.",
         )
         Membership.objects.create(
             user=self.persona("anna"), organisation=organisation, role=MembershipRole.ADMIN
@@ -138,7 +144,8 @@ class World:
         return services.contact_create(
             user=self.persona("anna"),
             organisation=self.org_a,
-            data={"name": f"Secret Contact {MARKER}", "email": "contact@acme.example"},
+            # Contact persons of a public profile are shown to signed-in users: no marker.
+            data={"name": "Carla Contact", "email": "contact@acme.example"},
         )
 
     @cached_property
@@ -185,9 +192,9 @@ class World:
             organisation=self.org_a,
             data={
                 "kind": "challenge",
-                "title": title,
-                "teaser": "We look for a partner to calibrate sensors in cold rooms.",
-                "details": f"Secret recipe {MARKER} at -18 degrees.",
+                "title": f"{title} {MARKER}",
+                "teaser": f"We look for a {SECRET_WORD} sensor partner {MARKER}.",
+                "details": f"Secret {SECRET_WORD} recipe {MARKER} at -18 degrees.",
                 "confidentiality": "invited",
                 "tags": ["sensor"],
                 "partner_types": [],
@@ -239,7 +246,10 @@ class World:
         from loket.challenges import services
 
         return services.saved_search_create(
-            user=self.persona("anna"), query="sensor", organisation=self.org_a
+            user=self.persona("anna"),
+            name=f"{SECRET_WORD} {MARKER}",
+            query="sensor",
+            organisation=self.org_a,
         )
 
     @cached_property
@@ -310,7 +320,7 @@ class World:
         from loket.referrals.services import case_open
 
         return case_open(
-            question=f"How do we protect our sensor design {MARKER}?",
+            question=f"How do we protect our {SECRET_WORD} sensor design {MARKER}?",
             user=self.persona("anna"),
             organisation=self.org_a,
             holder=self.profile.organisation,
@@ -625,13 +635,21 @@ def _client(user=None, *, recent_login: bool = False) -> Client:
 
 
 def _call(
-    name: str, spec: Route, client: Client, url: str, world: World, method: str, headers=None
+    name: str,
+    spec: Route,
+    client: Client,
+    url: str,
+    world: World,
+    method: str,
+    headers=None,
+    query: str | None = None,
 ):
     call = getattr(client, method)
     if method == "post":
         response = call(url, data=spec.data(world), headers=headers)
     else:
-        response = call(url + (f"?{spec.query}" if spec.query else ""), headers=headers)
+        query = spec.query if query is None else query
+        response = call(url + (f"?{query}" if query else ""), headers=headers)
     if response.status_code >= 500:
         exc = getattr(response, "exc_info", None)
         detail = "".join(traceback.format_exception(*exc)) if exc else ""
@@ -699,13 +717,17 @@ def test_the_walk_finds_nested_and_namespaced_routes():
     assert len(routes) >= 80
 
 
+def _url(name: str, spec: Route, world: World) -> str:
+    route = _routes()[name]
+    return "/" + route if name == route else reverse(name, kwargs=spec.kwargs(world))
+
+
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_answers_its_documented_status(name, world):
     spec = ROUTES[name]
     for needed in spec.needs:
         getattr(world, needed)
-    route = _routes()[name]
-    url = "/" + route if name == route else reverse(name, kwargs=spec.kwargs(world))
+    url = _url(name, spec, world)
     world_user = world.persona(spec.persona) if spec.persona else None
     leaks = []
 
@@ -736,3 +758,31 @@ def test_route_answers_its_documented_status(name, world):
         assert b"<html" not in _body(response).lower(), f"{name} (HTMX) sent a whole page"
     response = _call(name, spec, owner, url, world, spec.method)
     _check(name, response, spec.status, who, spec.location)
+
+
+# Routes with an outsider check already refuse chloe and anonymous visitors on A's objects.
+SWEPT = sorted(n for n, spec in ROUTES.items() if spec.method == "get" and spec.outsider is None)
+
+
+@pytest.mark.parametrize("name", SWEPT)
+def test_outsiders_never_see_org_a_confidential_data(
+    name, world, django_capture_on_commit_callbacks
+):
+    """Every page, also lists, searches and HTMX fragments, as chloe and as an anonymous visitor,
+    with all of org A's marked objects in the database and a search for their secret word."""
+    spec = ROUTES[name]
+    # Search documents, notifications and mails follow on commit: let them happen.
+    with django_capture_on_commit_callbacks(execute=True):
+        world.confidential()
+    url = _url(name, spec, world)
+    seen = []
+    for who, client in (("anonymous", _client()), ("chloe", _client(world.persona("chloe")))):
+        # Pages of one object get one request; lists and searches also the plain list and a
+        # search for the secret word.
+        queries = [spec.query] if spec.kwargs(world) else ["", spec.query, f"q={SECRET_WORD}"]
+        for query in dict.fromkeys(queries):
+            for headers in [None, {"HX-Request": "true"}] if spec.htmx else [None]:
+                response = _call(name, spec, client, url, world, "get", headers, query)
+                if MARKER.encode() in _body(response):
+                    seen.append(f"{who}: GET {url}?{query} {headers or ''}")
+    assert seen == [], f"{name}: org A's confidential marker shown to outsiders: {seen}"
