@@ -32,15 +32,10 @@ CANDIDATES = POOL * 3 // 2
 # How many of the most similar passages vote for their organisations.
 VOTE_K = 100
 # Pseudo-relevance feedback for the lexical signals: the terms of the FEEDBACK_PASSAGES passages
-# nearest the need by meaning, the FEEDBACK_TERMS weightiest of them (docs/benchmarks.md).
+# nearest the need by meaning (each weighted by its cosine), the FEEDBACK_TERMS weightiest of them
+# (docs/benchmarks.md, cross-lingual set: the hybrid's Dutch MRR 0.18 -> 0.90, English 0.95).
 FEEDBACK_PASSAGES = 3
 FEEDBACK_TERMS = 20
-# Weight of the feedback terms' BM25 next to the need's own (both scaled to their best document),
-# times the share of the need the vocabulary does not know (`Matcher._feedback_weight`). Chosen on
-# the cross-lingual set (so its figures are optimistic): hybrid MRR Dutch / French / English
-# 0.18 / 0.34 / 0.95 without feedback; 0.48 / 0.52 / 0.93 at 0.5, 0.55 / 0.57 / 0.93 at 1,
-# 0.57 / 0.69 / 0.93 at 2. An ungated weight of 0.3 cost English 0.95 -> 0.90.
-FEEDBACK_WEIGHT = 1.0
 # The walk feature is log(walk probability + WALK_FLOOR): organisations it never reaches get
 # log(1e-7), below any reached one (probabilities from a seeker with 1,000 projects of 100
 # members are ~1e-5).
@@ -197,21 +192,21 @@ class Matcher:
             self._feedback[text] = lexical.expansion(ids, FEEDBACK_TERMS, sims)
         return self._feedback[text]
 
-    def _feedback_weight(self, text: str) -> float:
-        """FEEDBACK_WEIGHT times the share of the need the profiles' vocabulary does not know:
-        ~0 for a need in the profiles' language, up to FEEDBACK_WEIGHT for one in another."""
-        return FEEDBACK_WEIGHT * (1.0 - self.corpus.lexical.coverage(text))
-
     @staticmethod
-    def _with_feedback(plain: np.ndarray, feedback: np.ndarray | None, weight: float) -> np.ndarray:
-        """The need's own BM25 plus `weight` times the feedback terms' BM25, each scaled by its
-        best document, the sum scaled to [0, 1]."""
+    def _with_feedback(
+        plain: np.ndarray, feedback: np.ndarray | None, coverage: float
+    ) -> np.ndarray:
+        """The need's own BM25 and the feedback terms' BM25, each scaled by its best document,
+        mixed by how much of the need the vocabulary knows (`coverage` of the own BM25, the rest
+        of the feedback), the mix scaled to [0, 1]. A need in the profiles' language keeps its
+        own BM25; one in another language leans on the feedback terms."""
         top = float(plain.max()) if len(plain) else 0.0
         plain = plain / top if top > 0 else plain
         if feedback is None or not len(feedback) or float(feedback.max()) <= 0:
             return plain
-        out = plain + weight * feedback / float(feedback.max())
-        return out / float(out.max())
+        out = coverage * plain + (1.0 - coverage) * feedback / float(feedback.max())
+        top = float(out.max())
+        return out / top if top > 0 else out
 
     def _lexical_expanded(self, text: str) -> np.ndarray:
         """BM25 of the need with its feedback terms (see `_with_feedback`)."""
@@ -219,7 +214,7 @@ class Matcher:
             terms = self._feedback_terms(text)
             feedback = self.corpus.lexical.scores_weighted(terms) if terms else None
             self._arrays["lexical+", text] = self._with_feedback(
-                self._lexical(text), feedback, self._feedback_weight(text)
+                self._lexical(text), feedback, self.corpus.lexical.coverage(text)
             )
         return self._arrays["lexical+", text]
 
@@ -429,7 +424,7 @@ class Matcher:
                     self._arrays["passage_lexical", text] = self._with_feedback(
                         corpus.passage_lexical.scores(text),
                         corpus.passage_lexical.scores_weighted(terms) if terms else None,
-                        self._feedback_weight(text),
+                        corpus.passage_lexical.coverage(text),
                     )
                 lexical_passages = self._arrays["passage_lexical", text]
                 if len(lexical_passages) and float(lexical_passages.max()) > 0:
