@@ -696,6 +696,13 @@ def world(request, db, settings):
 
 
 def test_every_route_is_in_the_table():
+    names = [
+        name
+        for name, route in _walk(get_resolver().url_patterns)
+        if not route.startswith(SKIPPED_PREFIXES)
+    ]
+    # The table is keyed by name: a second route under a taken name would go untested.
+    assert sorted({n for n in names if names.count(n) > 1}) == [], "route names used twice"
     routes = _routes()
     missing = sorted(set(routes) - set(ROUTES) - set(SKIPPED))
     assert missing == [], (
