@@ -180,6 +180,15 @@ class Matcher:
             self._arrays["lexical", text] = self.corpus.lexical.scores(text)
         return self._arrays["lexical", text]
 
+    def _nearest_passages(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The VOTE_K passages nearest the need (one search for the votes and the feedback)."""
+        if ("nearest", text) not in self._arrays:
+            assert self.corpus.passages is not None  # noqa: S101 (callers check)
+            ids, sims = self.corpus.passages.nearest(self._query_vec(text), VOTE_K)
+            self._arrays["nearest", text] = ids
+            self._arrays["nearest sims", text] = np.asarray(sims, dtype=np.float32)
+        return self._arrays["nearest", text], self._arrays["nearest sims", text]
+
     def _feedback_terms(self, text: str) -> dict[str, float]:
         """Pseudo-relevance feedback across languages: the weightiest terms of the passages
         nearest the need by meaning. A Dutch need finds English passages through the
@@ -188,8 +197,9 @@ class Matcher:
         if not text or passages is None or lexical is None or not len(passages):
             return {}
         if text not in self._feedback:
-            ids, sims = passages.nearest(self._query_vec(text), FEEDBACK_PASSAGES)
-            self._feedback[text] = lexical.expansion(ids, FEEDBACK_TERMS, sims)
+            ids, sims = self._nearest_passages(text)
+            best = np.argsort(-sims, kind="stable")[:FEEDBACK_PASSAGES]
+            self._feedback[text] = lexical.expansion(ids[best], FEEDBACK_TERMS, sims[best])
         return self._feedback[text]
 
     @staticmethod
@@ -415,7 +425,7 @@ class Matcher:
             signals.passage_query = query_vec
             text = request.text
             if text not in self._votes:
-                self._votes[text] = passages.vote_nearest(query_vec, VOTE_K)
+                self._votes[text] = passages.vote_found(*self._nearest_passages(text), VOTE_K)
             signals.vote = self._votes[text]
             lexical_passages: np.ndarray | None = None
             if corpus.passage_lexical is not None and text:

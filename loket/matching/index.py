@@ -196,7 +196,7 @@ def index_write(
             orgs=np.asarray([o for m in passage_members for o in m], dtype=np.int64),
         )
         if passage_texts is not None:
-            BM25Index.build(passage_texts).save(str(folder / "passage_lexical.npz"))
+            BM25Index.build(passage_texts).save(str(folder / "passage_lexical.npz"), forward=True)
     if country_affinity is not None:
         (folder / "country_affinity.json").write_text(json.dumps(country_affinity.table))
     np.savez(
@@ -537,7 +537,8 @@ ATTRIBUTES = ("org_type", "country", "region", "size_class", "nace_code", "proje
 def _overlay(loaded: LoadedIndex, rows: list[tuple[int, bytes]]) -> None:
     """Lay profiles re-embedded since the build over the index: their new vectors and their
     attributes as they are now (for filters); organisations created since the build get new
-    positions at the end, with a BM25 document scored against the index's statistics."""
+    positions at the end, with a BM25 document scored against the index's statistics; edited
+    ones get their new text's BM25 document in place of the built one."""
     base = loaded.base_corpus
     assert base is not None  # noqa: S101
     vectors = {org_id: np.frombuffer(bytes(blob), dtype=np.float32) for org_id, blob in rows}
@@ -552,6 +553,7 @@ def _overlay(loaded: LoadedIndex, rows: list[tuple[int, bytes]]) -> None:
     pics = list(loaded.base_pics)
     position = dict(base.position)
     added: list[int] = []
+    edited: dict[int, int] = {}  # organisation id -> its position in the build
     overrides: dict[int, np.ndarray] = {}
     for org_id, vector in vectors.items():
         if org_id not in live:  # deleted since
@@ -568,13 +570,20 @@ def _overlay(loaded: LoadedIndex, rows: list[tuple[int, bytes]]) -> None:
             activity.append(0.0)
             recent.append(0.0)
             added.append(org_id)
+        else:
+            edited[org_id] = i
         types[i], countries[i], regions[i] = org_type, country, region
         sizes[i], sectors[i], activity[i] = size, sector, float(count)
         overrides[i] = vector
     lexical = base.lexical
-    if added:
-        texts = organisation_passages(added)
-        lexical = ExtendedBM25(base.lexical, ["\n".join(texts.get(pk, [])) for pk in added])  # type: ignore[arg-type]
+    if added or edited:
+        # New profiles get a BM25 document, edited ones a fresh one for their new text.
+        texts = organisation_passages([*added, *edited])
+        lexical = ExtendedBM25(  # type: ignore[assignment]
+            base.lexical,  # type: ignore[arg-type]
+            ["\n".join(texts.get(pk, [])) for pk in added],
+            {i: "\n".join(texts.get(pk, [])) for pk, i in edited.items()},
+        )
     loaded.corpus = dataclasses.replace(
         base,
         keys=keys,

@@ -17,6 +17,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -125,6 +126,13 @@ class BM25Index:
             scores[self.doc_ids[start:end]] += self.idf[term] * self.weights[start:end]
         return scores
 
+    @property
+    def vocabulary_terms(self) -> list[str]:
+        """Term id -> term (built once)."""
+        if self._terms is None:
+            self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return self._terms
+
     def coverage(self, text: str) -> float:
         """How much of the need this index's vocabulary knows: the idf mass of its known terms
         over that of all its terms, an unknown term counting as the rarest possible (1.0 for an
@@ -165,7 +173,7 @@ class BM25Index:
             np.add.at(indptr, np.asarray(self.doc_ids, dtype=np.int64) + 1, 1)
             self._forward_index = (
                 np.cumsum(indptr),
-                term_of[order],
+                term_of[order].astype(np.int32),
                 (self.weights * self.idf[term_of])[order].astype(np.float32),
             )
         return self._forward_index
@@ -193,12 +201,14 @@ class BM25Index:
         unique, inverse = np.unique(ids, return_inverse=True)
         summed = np.bincount(inverse, weights=np.concatenate([w for _t, w in parts]))
         best = np.argsort(-summed, kind="stable")[:k]
-        if self._terms is None:
-            self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        names = self.vocabulary_terms
         top = float(summed[best[0]]) or 1.0
-        return {self._terms[int(unique[j])]: float(summed[j]) / top for j in best}
+        return {names[int(unique[j])]: float(summed[j]) / top for j in best}
 
-    def save(self, path: str) -> None:
+    def save(self, path: str, *, forward: bool = False) -> None:
+        """The index in one .npz file; with `forward`, also the document -> terms arrays as
+        .npy files beside it, memory-mapped by `load` (shared by the workers, nothing to
+        transpose at the first feedback query)."""
         terms = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=object)
         np.savez(
             path,
@@ -210,9 +220,21 @@ class BM25Index:
             n_docs=np.array([self.n_docs]),
             average=np.array([self.average]),
         )
+        if forward:
+            for name, array in zip(FORWARD_FILES, self._forward(), strict=True):
+                np.save(_forward_path(path, name), array)
 
     @classmethod
     def load(cls, path: str) -> BM25Index:
+        index = cls._load(path)
+        paths = [_forward_path(path, name) for name in FORWARD_FILES]
+        if all(Path(p).exists() for p in paths):
+            indptr, terms, weights = (np.load(p, mmap_mode="r") for p in paths)
+            index._forward_index = (indptr, terms, weights)
+        return index
+
+    @classmethod
+    def _load(cls, path: str) -> BM25Index:
         data = np.load(path, allow_pickle=False)
         vocabulary = {str(term): i for i, term in enumerate(data["terms"])}
         return cls(
@@ -226,31 +248,87 @@ class BM25Index:
         )
 
 
-class ExtendedBM25:
-    """A built BM25 index plus a few documents added since (scored with the index's idf)."""
+FORWARD_FILES = ("indptr", "terms", "weights")
 
-    def __init__(self, base: BM25Index, documents: Sequence[str]) -> None:
+
+def _forward_path(path: str, name: str) -> str:
+    """passage_lexical.npz -> passage_lexical.forward-terms.npy"""
+    return str(Path(path).with_suffix("")) + f".forward-{name}.npy"
+
+
+class ExtendedBM25:
+    """A built BM25 index plus a few documents added since and a few replaced since (profiles
+    edited after the build), scored with the index's statistics. Their words the build never
+    saw get an idf from these few documents (as rare as they are among all documents), so an
+    edited profile is found by its new words before the next build."""
+
+    def __init__(
+        self,
+        base: BM25Index,
+        documents: Sequence[str],
+        replaced: dict[int, str] | None = None,
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> None:
         self.base = base
-        self.extra = [base.document_weights(text) for text in documents]
-        self.n_docs = base.n_docs + len(self.extra)
+        replaced = replaced or {}
+        self.n_docs = base.n_docs + len(documents)
+        counts = [Counter(stem_terms(text)) for text in [*documents, *replaced.values()]]
+        unseen: Counter[str] = Counter()
+        for doc in counts:
+            unseen.update(t for t in doc if t not in base.vocabulary)
+        idf = {t: math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)) for t, df in unseen.items()}
+        weighted = []
+        for doc in counts:
+            length = sum(doc.values())
+            norm = k1 * (1 - b + b * length / base.average) if base.average else k1
+            weights: dict[str, float] = {}
+            for term, tf in doc.items():
+                known = base.vocabulary.get(term)
+                term_idf = float(base.idf[known]) if known is not None else idf[term]
+                weights[term] = term_idf * tf * (k1 + 1) / (tf + norm)
+            weighted.append(weights)
+        self.unseen_idf = idf
+        self.extra = weighted[: len(documents)]
+        self.replaced = dict(zip(replaced, weighted[len(documents) :], strict=True))
+
+    def _finish(self, scores: np.ndarray, terms: dict[str, float]) -> np.ndarray:
+        """The base scores with the added documents' appended and the replaced ones' redone."""
+
+        def score(doc: dict[str, float]) -> float:
+            return sum(doc.get(t, 0.0) * w for t, w in terms.items())
+
+        extra = np.asarray([score(doc) for doc in self.extra], dtype=np.float32)
+        scores = np.concatenate([scores, extra])
+        for position, doc in self.replaced.items():
+            if position < len(scores):
+                scores[position] = score(doc)
+        return scores
 
     def scores(self, text: str) -> np.ndarray:
-        terms = self.base.query_terms(text)
-        extra = np.asarray(
-            [sum(doc.get(t, 0.0) for t in terms) for doc in self.extra], dtype=np.float32
-        )
-        return np.concatenate([self.base.scores(text), extra])
+        known = {self.base.vocabulary_terms[t] for t in self.base.query_terms(text)}
+        terms = {t: 1.0 for t in stem_terms(text) if t in known or t in self.unseen_idf}
+        return self._finish(self.base.scores(text), terms)
 
     def coverage(self, text: str) -> float:
-        return self.base.coverage(text)
+        """As `BM25Index.coverage`, the words of the added and replaced documents known too."""
+        terms = set(stem_terms(text))
+        if not terms:
+            return 1.0
+        rarest = float(np.log(1 + (self.n_docs + 0.5) / 0.5))
+        known = unknown = 0.0
+        for term in terms:
+            if term in self.base.vocabulary:
+                known += float(self.base.idf[self.base.vocabulary[term]])
+            elif term in self.unseen_idf:
+                known += self.unseen_idf[term]
+            else:
+                unknown += 1
+        return known / (known + unknown * rarest) if known else 0.0
 
     def scores_weighted(self, terms: dict[str, float]) -> np.ndarray:
-        ids = {self.base.vocabulary[t]: w for t, w in terms.items() if t in self.base.vocabulary}
-        extra = np.asarray(
-            [sum(doc.get(t, 0.0) * w for t, w in ids.items()) for doc in self.extra],
-            dtype=np.float32,
-        )
-        return np.concatenate([self.base.scores_weighted(terms), extra])
+        return self._finish(self.base.scores_weighted(terms), terms)
 
 
 def mean_vectors(passage_vectors: np.ndarray, owners: Sequence[int], n: int) -> np.ndarray:
@@ -570,7 +648,10 @@ class PassageIndex:
         )
 
     def vote_nearest(self, query: np.ndarray, k: int) -> dict[int, float]:
-        ids, sims = self.nearest(query, k)
+        return self.vote_found(*self.nearest(query, k), k)
+
+    def vote_found(self, ids: np.ndarray, sims: np.ndarray, k: int) -> dict[int, float]:
+        """`vote` over passages already found by `nearest`."""
         full = np.zeros(len(self), dtype=np.float32)
         full[ids] = sims
         return self.vote(full, k)

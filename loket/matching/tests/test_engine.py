@@ -104,15 +104,29 @@ def test_logistic_fusion_learns_the_informative_feature():
     x = rng.normal(size=(400, len(FEATURES)))
     y = (x[:, 1] + 0.1 * rng.normal(size=400)) > 1
     model = LogisticFusion.fit(x, y)
-    assert np.argmax(np.abs(model.weights[:-1])) == 1
+    weights = dict(zip(model.features, model.weights[:-1], strict=True))
+    assert max(weights, key=weights.__getitem__) == FEATURES[1]
     assert LogisticFusion.from_dict(model.to_dict()).score(x[:3]).shape == (3,)
+
+
+def test_the_fusion_gives_no_feature_a_negative_weight():
+    # "dense" counts against a partner here: it is dropped, not given a negative weight (a
+    # closer profile must never rank below a farther one, all else equal).
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(600, len(FEATURES)))
+    y = (x[:, FEATURES.index("lexical")] - x[:, FEATURES.index("dense")]) > 0.5
+    model = LogisticFusion.fit(x, y, features=("dense", "lexical", "activity"))
+    assert "dense" not in model.features and "lexical" in model.features
+    assert (model.weights[:-1] >= 0).all()
+    free = LogisticFusion.fit(x, y, features=("dense", "lexical"), non_negative=False)
+    assert free.weights[0] < 0  # without the constraint the fit does go negative
 
 
 def test_a_fusion_fitted_on_some_features_reads_only_those_columns():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(300, len(FEATURES)))
     y = x[:, FEATURES.index("passage_vote")] > 0.5
-    model = LogisticFusion.fit(x, y, features=("dense", "passage_vote"))
+    model = LogisticFusion.fit(x, y, features=("dense", "passage_vote"), non_negative=False)
     noisy = x.copy()
     noisy[:, FEATURES.index("lexical")] = 99.0  # a column the model was not fitted on
     np.testing.assert_allclose(model.score(noisy), model.score(x))
@@ -205,6 +219,18 @@ def test_a_document_added_after_the_build_is_scored_like_the_others():
     scores = extended.scores("food sensors")
     assert len(scores) == 4
     assert scores[3] == pytest.approx(scores[1], rel=1e-5)
+
+
+def test_an_edited_document_is_found_by_its_new_words_before_the_next_build():
+    base = BM25Index.build(["ports and ships", "food sensors", "wind turbines"])
+    # Document 1 now speaks of blade recycling: "blade" and "recycling" were never indexed.
+    extended = ExtendedBM25(base, [], {1: "wind turbine blade recycling"})
+    scores = extended.scores("blade recycling")
+    assert scores.argmax() == 1 and scores[1] > 0 and scores[0] == scores[2] == 0
+    assert extended.scores("food sensors")[1] == 0.0  # its old words no longer count
+    assert extended.coverage("blade recycling") == 1.0 and base.coverage("blade") == 0.0
+    weighted = extended.scores_weighted({"blade": 1.0, "ship": 0.5})
+    assert weighted[1] > 0 and weighted[0] > 0 and weighted[2] == 0
 
 
 def test_a_postings_budget_keeps_the_rarest_query_terms():
@@ -355,3 +381,16 @@ def test_a_dutch_need_finds_an_english_profile_through_feedback_terms():
     )
     ranked = matcher.rank(MatchRequest(text=need, top=3, method="rrf"))
     assert corpus.keys[ranked[0].position] == "h2port"
+
+
+def test_the_forward_index_is_saved_beside_the_bm25_index_and_memory_mapped(tmp_path):
+    index = BM25Index.build(["hydrogen storage in seaports", "cider from apple orchards"])
+    expected = index.expansion(np.asarray([0]), 5)
+    path = str(tmp_path / "passage_lexical.npz")
+    index.save(path, forward=True)
+    assert (tmp_path / "passage_lexical.forward-terms.npy").exists()
+    loaded = BM25Index.load(path)
+    assert isinstance(loaded._forward_index[1], np.memmap)
+    assert loaded.expansion(np.asarray([0]), 5) == pytest.approx(expected)
+    BM25Index.build(["a b"]).save(str(tmp_path / "plain.npz"))  # without: transposed on use
+    assert BM25Index.load(str(tmp_path / "plain.npz"))._forward_index is None
