@@ -330,10 +330,10 @@ class Matcher:
         if method == "bm25":
             if not request.text:
                 return []
-            lexical = self._lexical(request.text)
+            plain = self._lexical(request.text)
             out = [
-                Evidence(i, float(lexical[i]), lexical=float(lexical[i]))
-                for i in self._top(lexical, ok, want)
+                Evidence(i, float(plain[i]), lexical=float(plain[i]))
+                for i in self._top(plain, ok, want)
             ]
             return self._finish(out, request, seeker_pos)
 

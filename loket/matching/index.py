@@ -14,12 +14,14 @@ import shutil
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.db.models import F, Window
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -74,7 +76,7 @@ def organisation_passages(
     then its EU projects (most recent first); the imported profile text when there are none.
     `organisations`: those rows, already loaded (with their texts)."""
     if organisations is not None:
-        loaded_rows = list(organisations.values())
+        loaded_rows: Iterable[Organisation] = list(organisations.values())
         organisation_ids = list(organisations)
     else:
         queryset = Organisation.objects.all()
@@ -89,7 +91,7 @@ def organisation_passages(
         passages[org.pk] = [text.strip() for text in own if text and text.strip()]
         if org.profile_text:
             passages[org.pk].append(org.profile_text)  # replaced below when projects are known
-    recent_first = [F("project__start_date").desc(nulls_last=True), F("pk")]
+    recent_first: list[OrderBy | F] = [F("project__start_date").desc(nulls_last=True), F("pk")]
     participations = Participation.objects.order_by(*recent_first)
     if organisation_ids is not None:
         # Only each organisation's MAX_PASSAGES most recent projects leave the database (a
@@ -207,7 +209,8 @@ def index_write(
             recent_activity if recent_activity is not None else np.zeros(len(pks))
         ).astype(np.float32),
         pics=np.asarray(pics, dtype=str),
-        **{name: np.asarray(values, dtype=str) for name, values in attrs.items()},
+        # numpy's stub types **kwds as if they could be allow_pickle
+        **{name: np.asarray(values, dtype=str) for name, values in attrs.items()},  # type: ignore[arg-type]
     )
     (folder / "affinity.json").write_text(json.dumps(affinity.table))
     meta = {"built_at": stamp.isoformat(), "encoder": encoder, "count": len(pks)}
@@ -270,11 +273,11 @@ def index_build(*, encoder: Encoder | None = None, progress=None) -> BuildReport
         year=timezone.localdate().year - int(RECENCY_HALF_LIFE)
     )
     recent: dict[int, int] = defaultdict(int)
-    for project_id, org_id, start in Participation.objects.values_list(
+    for project_id, org_id, started_on in Participation.objects.values_list(
         "project_id", "organisation_id", "project__start_date"
     ).iterator(chunk_size=10000):
         graph_consortia[project_id].append(str(org_id))
-        if start and start > recent_from:
+        if started_on and started_on > recent_from:
             recent[org_id] += 1
     type_of = {str(row[0]): row[2] for row in orgs}
     country_of = {str(row[0]): row[3] for row in orgs}
@@ -534,7 +537,7 @@ def visibility_recheck(loaded: LoadedIndex, positions: list[int]) -> None:
 ATTRIBUTES = ("org_type", "country", "region", "size_class", "nace_code", "project_count")
 
 
-def _overlay(loaded: LoadedIndex, rows: list[tuple[int, bytes]]) -> None:
+def _overlay(loaded: LoadedIndex, rows: list[tuple[int, bytes | memoryview]]) -> None:
     """Lay profiles re-embedded since the build over the index: their new vectors and their
     attributes as they are now (for filters); organisations created since the build get new
     positions at the end, with a BM25 document scored against the index's statistics; edited

@@ -352,6 +352,9 @@ class CollaborationGraph:
     def __init__(self) -> None:
         self.neighbours: dict[str, Counter[str]] = defaultdict(Counter)
         self.recent: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._ids: dict[str, int] = {}
+        self._names: list[str] = []
 
     @classmethod
     def from_projects(
@@ -379,23 +382,59 @@ class CollaborationGraph:
             return {}
         return dict(self.recent.get(seeker, {}))
 
+    def _row(self, node: str) -> tuple[np.ndarray, np.ndarray]:
+        """A node's neighbours as (ids, edge weights) arrays, built once per node."""
+        row = self._rows.get(node)
+        if row is None:
+            neighbours: Counter[str] = self.neighbours.get(node, Counter())
+            ids = np.fromiter(
+                (self._id(k) for k in neighbours), dtype=np.int64, count=len(neighbours)
+            )
+            weights = np.fromiter(neighbours.values(), dtype=np.float64, count=len(neighbours))
+            row = self._rows[node] = (ids, weights)
+        return row
+
+    def _id(self, node: str) -> int:
+        found = self._ids.get(node)
+        if found is None:
+            found = self._ids[node] = len(self._names)
+            self._names.append(node)
+        return found
+
     def partners_of_partners(self, seeker: str | None) -> tuple[Counter[str], dict[str, str]]:
         """Two-step reach (sum over shared partners of the weaker edge) and, for each reached
-        organisation, the strongest intermediary (for the explanation)."""
-        reach: Counter[str] = Counter()
-        via: dict[str, tuple[int, str]] = {}
-        if not seeker:
-            return reach, {}
-        direct: Counter[str] = self.neighbours.get(seeker, Counter())
-        for middle, first in direct.items():
-            for target, second in self.neighbours.get(middle, {}).items():
-                if target == seeker:
-                    continue
-                strength = min(first, second)
-                reach[target] += strength
-                if target not in via or strength > via[target][0]:
-                    via[target] = (strength, middle)
-        return reach, {target: middle for target, (_s, middle) in via.items()}
+        organisation, the strongest intermediary (the first such partner; for the explanation).
+        Vectorised per partner: large research organisations reach tens of thousands."""
+        if not seeker or not self.neighbours.get(seeker):
+            return Counter(), {}
+        direct = self.neighbours[seeker]
+        middles = list(direct)
+        rows = [self._row(middle) for middle in middles]
+        targets = np.concatenate([ids for ids, _w in rows])
+        strength = np.concatenate(
+            [np.minimum(w, direct[middle]) for middle, (_ids, w) in zip(middles, rows, strict=True)]
+        )
+        middle_of = np.repeat(np.arange(len(middles)), [len(ids) for ids, _w in rows])
+        keep = targets != self._id(seeker)
+        targets, strength, middle_of = targets[keep], strength[keep], middle_of[keep]
+        if not len(targets):
+            return Counter(), {}
+        unique, inverse = np.unique(targets, return_inverse=True)
+        totals = np.bincount(inverse, weights=strength)
+        # Per target: the strongest edge, the earliest partner among equals.
+        order = np.lexsort((np.arange(len(targets)), -strength, inverse))
+        firsts = order[np.concatenate([[0], np.flatnonzero(np.diff(inverse[order])) + 1])]
+        # In the order first reached (as a loop over the partners would): ties keep it.
+        first_seen = np.full(len(unique), len(targets), dtype=np.int64)
+        np.minimum.at(first_seen, inverse, np.arange(len(targets)))
+        order = np.argsort(first_seen, kind="stable")
+        names = [self._names[int(unique[j])] for j in order]
+        values = [int(v) if v.is_integer() else float(v) for v in totals[order]]
+        reach = Counter(dict(zip(names, values, strict=True)))
+        via = {
+            name: middles[int(m)] for name, m in zip(names, middle_of[firsts][order], strict=True)
+        }
+        return reach, via
 
 
 class TypeAffinity:

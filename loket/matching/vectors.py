@@ -98,6 +98,7 @@ class HNSWSearch(ExactSearch):
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         if not len(self.vectors):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        assert self.index is not None  # noqa: S101 (there is a graph whenever there are vectors)
         matches = self.index.search(query.astype(np.float32), min(k, len(self.vectors)))
         positions = np.asarray(matches.keys, dtype=np.int64)
         return positions, (1.0 - np.asarray(matches.distances, dtype=np.float32))

@@ -394,3 +394,28 @@ def test_the_forward_index_is_saved_beside_the_bm25_index_and_memory_mapped(tmp_
     assert loaded.expansion(np.asarray([0]), 5) == pytest.approx(expected)
     BM25Index.build(["a b"]).save(str(tmp_path / "plain.npz"))  # without: transposed on use
     assert BM25Index.load(str(tmp_path / "plain.npz"))._forward_index is None
+
+
+def test_partners_of_partners_matches_the_plain_loop_in_values_order_and_intermediaries():
+    rng = np.random.default_rng(3)
+    names = [f"o{n}" for n in range(40)]
+    consortia = [list(rng.choice(names, size=rng.integers(2, 7), replace=False)) for _ in range(60)]
+    graph = CollaborationGraph.from_projects(consortia)
+
+    def plain_loop(seeker):
+        reach, via = {}, {}
+        for middle, first in graph.neighbours.get(seeker, {}).items():
+            for target, second in graph.neighbours.get(middle, {}).items():
+                if target == seeker:
+                    continue
+                strength = min(first, second)
+                reach[target] = reach.get(target, 0) + strength
+                if target not in via or strength > via[target][0]:
+                    via[target] = (strength, middle)
+        return reach, {t: m for t, (_s, m) in via.items()}
+
+    for seeker in [*names[:10], "nobody"]:
+        reach, via = graph.partners_of_partners(seeker)
+        expected_reach, expected_via = plain_loop(seeker)
+        assert list(reach.items()) == list(expected_reach.items())  # same order for ties
+        assert via == expected_via
