@@ -59,6 +59,8 @@ STOPWORDS: frozenset[str] = (
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so 'Coöperatie' and 'cooperatie' meet."""
+    if text.isascii():  # most texts: nothing to strip
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

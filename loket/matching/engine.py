@@ -221,10 +221,12 @@ class Matcher:
     def _lexical_expanded(self, text: str) -> np.ndarray:
         """BM25 of the need with its feedback terms (see `_with_feedback`)."""
         if ("lexical+", text) not in self._arrays:
-            terms = self._feedback_terms(text)
+            coverage = self.corpus.lexical.coverage(text)
+            # Every word known: the feedback would get no weight, so it is not computed.
+            terms = self._feedback_terms(text) if coverage < 1.0 else {}
             feedback = self.corpus.lexical.scores_weighted(terms) if terms else None
             self._arrays["lexical+", text] = self._with_feedback(
-                self._lexical(text), feedback, self.corpus.lexical.coverage(text)
+                self._lexical(text), feedback, coverage
             )
         return self._arrays["lexical+", text]
 
@@ -430,11 +432,12 @@ class Matcher:
             lexical_passages: np.ndarray | None = None
             if corpus.passage_lexical is not None and text:
                 if ("passage_lexical", text) not in self._arrays:
-                    terms = self._feedback_terms(text)
+                    coverage = corpus.passage_lexical.coverage(text)
+                    terms = self._feedback_terms(text) if coverage < 1.0 else {}
                     self._arrays["passage_lexical", text] = self._with_feedback(
                         corpus.passage_lexical.scores(text),
                         corpus.passage_lexical.scores_weighted(terms) if terms else None,
-                        corpus.passage_lexical.coverage(text),
+                        coverage,
                     )
                 lexical_passages = self._arrays["passage_lexical", text]
                 if len(lexical_passages) and float(lexical_passages.max()) > 0:
