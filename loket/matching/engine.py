@@ -202,16 +202,17 @@ class Matcher:
             self._feedback[text] = lexical.expansion(ids[best], FEEDBACK_TERMS, sims[best])
         return self._feedback[text]
 
-    @staticmethod
-    def _with_feedback(
-        plain: np.ndarray, feedback: np.ndarray | None, coverage: float
-    ) -> np.ndarray:
-        """The need's own BM25 and the feedback terms' BM25, each scaled by its best document,
-        mixed by how much of the need the vocabulary knows (`coverage` of the own BM25, the rest
-        of the feedback), the mix scaled to [0, 1]. A need in the profiles' language keeps its
-        own BM25; one in another language leans on the feedback terms."""
+    def _with_feedback(self, index, text: str, plain: np.ndarray) -> np.ndarray:
+        """The need's own BM25 in `index` (`plain`) and its feedback terms' BM25, each scaled by
+        its best document, mixed by how much of the need the vocabulary knows (its `coverage`
+        for the own BM25, the rest for the feedback), the mix scaled to [0, 1]. A need in the
+        profiles' language keeps its own BM25; one in another language leans on the feedback
+        terms. With every word known the feedback would get no weight: it is not computed."""
         top = float(plain.max()) if len(plain) else 0.0
         plain = plain / top if top > 0 else plain
+        coverage = index.coverage(text)
+        terms = self._feedback_terms(text) if coverage < 1.0 else {}
+        feedback = index.scores_weighted(terms) if terms else None
         if feedback is None or not len(feedback) or float(feedback.max()) <= 0:
             return plain
         out = coverage * plain + (1.0 - coverage) * feedback / float(feedback.max())
@@ -221,12 +222,8 @@ class Matcher:
     def _lexical_expanded(self, text: str) -> np.ndarray:
         """BM25 of the need with its feedback terms (see `_with_feedback`)."""
         if ("lexical+", text) not in self._arrays:
-            coverage = self.corpus.lexical.coverage(text)
-            # Every word known: the feedback would get no weight, so it is not computed.
-            terms = self._feedback_terms(text) if coverage < 1.0 else {}
-            feedback = self.corpus.lexical.scores_weighted(terms) if terms else None
             self._arrays["lexical+", text] = self._with_feedback(
-                self._lexical(text), feedback, coverage
+                self.corpus.lexical, text, self._lexical(text)
             )
         return self._arrays["lexical+", text]
 
@@ -432,12 +429,8 @@ class Matcher:
             lexical_passages: np.ndarray | None = None
             if corpus.passage_lexical is not None and text:
                 if ("passage_lexical", text) not in self._arrays:
-                    coverage = corpus.passage_lexical.coverage(text)
-                    terms = self._feedback_terms(text) if coverage < 1.0 else {}
                     self._arrays["passage_lexical", text] = self._with_feedback(
-                        corpus.passage_lexical.scores(text),
-                        corpus.passage_lexical.scores_weighted(terms) if terms else None,
-                        coverage,
+                        corpus.passage_lexical, text, corpus.passage_lexical.scores(text)
                     )
                 lexical_passages = self._arrays["passage_lexical", text]
                 if len(lexical_passages) and float(lexical_passages.max()) > 0:

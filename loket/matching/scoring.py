@@ -133,16 +133,26 @@ class BM25Index:
             self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         return self._terms
 
-    def coverage(self, text: str) -> float:
+    def coverage(
+        self, text: str, *, extra_idf: dict[str, float] | None = None, n_docs: int | None = None
+    ) -> float:
         """How much of the need this index's vocabulary knows: the idf mass of its known terms
         over that of all its terms, an unknown term counting as the rarest possible (1.0 for an
-        empty need). Low for a need written in a language the documents are not in."""
+        empty need). Low for a need written in a language the documents are not in.
+        `extra_idf`: more known terms (documents added since the build) among `n_docs`."""
         terms = set(stem_terms(text))
         if not terms:
             return 1.0
-        rarest = float(np.log(1 + (self.n_docs + 0.5) / 0.5))
-        known = sum(float(self.idf[self.vocabulary[t]]) for t in terms if t in self.vocabulary)
-        unknown = sum(1 for t in terms if t not in self.vocabulary)
+        extra_idf = extra_idf or {}
+        rarest = float(np.log(1 + ((n_docs or self.n_docs) + 0.5) / 0.5))
+        known = unknown = 0.0
+        for term in terms:
+            if term in self.vocabulary:
+                known += float(self.idf[self.vocabulary[term]])
+            elif term in extra_idf:
+                known += extra_idf[term]
+            else:
+                unknown += 1
         return known / (known + unknown * rarest) if known else 0.0
 
     def scores_weighted(self, terms: dict[str, float]) -> np.ndarray:
@@ -313,19 +323,7 @@ class ExtendedBM25:
 
     def coverage(self, text: str) -> float:
         """As `BM25Index.coverage`, the words of the added and replaced documents known too."""
-        terms = set(stem_terms(text))
-        if not terms:
-            return 1.0
-        rarest = float(np.log(1 + (self.n_docs + 0.5) / 0.5))
-        known = unknown = 0.0
-        for term in terms:
-            if term in self.base.vocabulary:
-                known += float(self.base.idf[self.base.vocabulary[term]])
-            elif term in self.unseen_idf:
-                known += self.unseen_idf[term]
-            else:
-                unknown += 1
-        return known / (known + unknown * rarest) if known else 0.0
+        return self.base.coverage(text, extra_idf=self.unseen_idf, n_docs=self.n_docs)
 
     def scores_weighted(self, terms: dict[str, float]) -> np.ndarray:
         return self._finish(self.base.scores_weighted(terms), terms)
