@@ -9,26 +9,38 @@ import numpy as np
 from loket.matching.encoders import Encoder
 from loket.matching.engine import POOL, Corpus, Matcher, MatchRequest
 from loket.matching.fusion import FEATURES, LogisticFusion
-from loket.matching.metrics import evaluate, recall_at, reciprocal_rank
+from loket.matching.metrics import METRICS, evaluate, query_metrics, recall_at, reciprocal_rank
 from loket.matching.scoring import BM25Index, CollaborationGraph, PassageIndex, TypeAffinity
 from loket.matching.split import Split
 from loket.matching.vectors import ExactSearch
 
 
 def methods_evaluate(
-    split: Split, matcher: Matcher, methods: tuple[str, ...], *, top: int = 50
-) -> dict[str, dict[str, float]]:
+    split: Split,
+    matcher: Matcher,
+    methods: tuple[str, ...],
+    *,
+    top: int = 50,
+    with_seeker: bool = True,
+) -> dict[str, list[dict[str, float]]]:
+    """Each method's metrics on every query, in query order (`metrics.evaluate` averages them).
+    Without `with_seeker` the needs are anonymous: no graph signal can be read."""
     corpus = split.corpus
     table = {}
     for method in methods:
-        runs = []
+        rows = []
         for query in split.queries:
+            seeker = query.seeker if with_seeker else None
             ranked = matcher.rank(
-                MatchRequest(text=query.text, seeker=query.seeker, top=top, method=method)
+                MatchRequest(text=query.text, seeker=seeker, top=top, method=method)
             )
-            runs.append(([corpus.keys[e.position] for e in ranked], query.relevant))
-        table[method] = evaluate(runs)
+            rows.append(query_metrics([corpus.keys[e.position] for e in ranked], query.relevant))
+        table[method] = rows
     return table
+
+
+def mean_metrics(rows: list[dict[str, float]]) -> dict[str, float]:
+    return {m: (float(np.mean([r[m] for r in rows])) if rows else 0.0) for m in METRICS}
 
 
 @dataclass

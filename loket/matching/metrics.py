@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 
 def recall_at(ranked: Sequence[str], relevant: set[str], k: int) -> float:
     if not relevant:
@@ -28,14 +30,39 @@ def ndcg_at(ranked: Sequence[str], relevant: set[str], k: int) -> float:
 METRICS = ("R@10", "R@50", "MRR", "nDCG@10")
 
 
+def query_metrics(ranked: Sequence[str], relevant: set[str]) -> dict[str, float]:
+    """Recall@10, Recall@50, reciprocal rank and nDCG@10 of one query."""
+    return {
+        "R@10": recall_at(ranked, relevant, 10),
+        "R@50": recall_at(ranked, relevant, 50),
+        "MRR": reciprocal_rank(ranked, relevant),
+        "nDCG@10": ndcg_at(ranked, relevant, 10),
+    }
+
+
 def evaluate(runs: Iterable[tuple[Sequence[str], set[str]]]) -> dict[str, float]:
     """Mean Recall@10, Recall@50, MRR and nDCG@10 over (ranking, relevant) pairs."""
-    totals = dict.fromkeys(METRICS, 0.0)
-    count = 0
-    for ranked, relevant in runs:
-        count += 1
-        totals["R@10"] += recall_at(ranked, relevant, 10)
-        totals["R@50"] += recall_at(ranked, relevant, 50)
-        totals["MRR"] += reciprocal_rank(ranked, relevant)
-        totals["nDCG@10"] += ndcg_at(ranked, relevant, 10)
-    return {name: (value / count if count else 0.0) for name, value in totals.items()}
+    rows = [query_metrics(ranked, relevant) for ranked, relevant in runs]
+    return {name: (sum(r[name] for r in rows) / len(rows) if rows else 0.0) for name in METRICS}
+
+
+def ratio_interval(
+    numerator: Sequence[float],
+    denominator: Sequence[float],
+    *,
+    resamples: int = 2000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Paired bootstrap interval of mean(numerator) / mean(denominator): the queries are
+    resampled with replacement, both methods keep their score on each drawn query."""
+    top = np.asarray(numerator, dtype=float)
+    bottom = np.asarray(denominator, dtype=float)
+    if not len(top) or len(top) != len(bottom):
+        return float("nan"), float("nan")
+    draws = np.random.default_rng(seed).integers(0, len(top), size=(resamples, len(top)))
+    sums = bottom[draws].sum(axis=1)
+    ratios = np.divide(top[draws].sum(axis=1), sums, out=np.full(resamples, np.inf), where=sums > 0)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(ratios, [tail, 100 - tail])
+    return float(low), float(high)

@@ -6,7 +6,7 @@ import pytest
 from loket.matching.encoders import HashingEncoder
 from loket.matching.engine import Corpus, Filters, Matcher, MatchRequest, consortium_suggest
 from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
-from loket.matching.metrics import evaluate, ndcg_at, recall_at, reciprocal_rank
+from loket.matching.metrics import evaluate, ndcg_at, ratio_interval, recall_at, reciprocal_rank
 from loket.matching.scoring import (
     BM25Index,
     CollaborationGraph,
@@ -92,6 +92,19 @@ def test_metrics():
     assert reciprocal_rank(ranked, {"a", "b"}) == 0.5
     assert 0 < ndcg_at(ranked, {"a"}, 10) < 1
     assert evaluate([(ranked, {"x"})])["MRR"] == 1.0
+
+
+def test_ratio_interval_is_a_paired_bootstrap():
+    base = [0.1, 0.5, 0.0, 1.0, 0.25]
+    # Twice the reference on every query: every resample gives exactly 2.
+    assert ratio_interval([2 * v for v in base], base) == pytest.approx((2.0, 2.0))
+    # One query carries all the gain: the interval is wide and holds the point ratio.
+    better = [0.1, 0.5, 0.0, 3.0, 0.25]
+    low, high = ratio_interval(better, base)
+    point = sum(better) / sum(base)
+    assert low < point < high
+    assert low == pytest.approx(1.0)
+    assert high > 2.0
 
 
 def test_rrf_rewards_agreement():

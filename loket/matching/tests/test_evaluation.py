@@ -32,6 +32,27 @@ def test_evaluate_matching_prints_every_method(match_settings):
         assert method in text
     assert "R@10" in text and "nDCG@10" in text
     assert "nl:" in text and "fr:" in text
+    assert "bootstrap interval" in text
+    assert "Anonymous needs" not in text
+
+
+def test_evaluate_matching_measures_anonymous_needs(match_settings):
+    out = StringIO()
+    call_command(
+        "evaluate_matching",
+        "--data",
+        str(FIXTURES),
+        "--encoder",
+        "test-hashing",
+        "--no-seeker",
+        "--no-cross-lingual",
+        stdout=out,
+    )
+    anonymous = out.getvalue().split("Anonymous needs")[1]
+    rows = {line.split()[0] for line in anonymous.splitlines()[1:] if line.strip()}
+    assert {"popularity", "bm25", "dense", "hybrid"} <= rows
+    # Past partners need a seeker: there is no such row for anonymous needs.
+    assert "past_partners" not in rows
 
 
 @pytest.mark.shared_data
