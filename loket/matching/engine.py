@@ -8,7 +8,7 @@ per-signal evidence kept for the explanation. Methods: "popularity", "bm25", "pa
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -370,7 +370,8 @@ class Matcher:
         else:
             include = [i for i in request.include if ok(i)]
             pool = self.pool(ok, signals, [dense_top, lexical_top, past_top, reach_top, include])
-            matrix = self.features(pool, signals, seeker_pos)
+            needed = getattr(self.fusion, "features", FEATURES)  # a recorder reads all
+            matrix = self.features(pool, signals, seeker_pos, needed)
             scores = self.fusion.score(matrix)
             order = np.argsort(-scores, kind="stable")
             pool = [pool[i] for i in order]
@@ -464,56 +465,66 @@ class Matcher:
             dict.fromkeys([i for ranking in [*rankings, popular_top, *votes] for i in ranking])
         )
 
-    def features(self, pool: list[int], signals: Signals, seeker_pos: int | None) -> np.ndarray:
-        """One row per candidate, one column per name in FEATURES."""
+    def features(
+        self,
+        pool: list[int],
+        signals: Signals,
+        seeker_pos: int | None,
+        needed: Sequence[str] = FEATURES,
+    ) -> np.ndarray:
+        """One row per candidate, one column per name in FEATURES; only the `needed` columns
+        are computed (the others stay 0: a fusion fitted on a subset never reads them)."""
         corpus = self.corpus
         positions = np.asarray(pool, dtype=np.int64)
         matrix = np.zeros((len(pool), len(FEATURES)))
         if not len(pool):
             return matrix
-        column = {name: j for j, name in enumerate(FEATURES)}
+        column = {name: j for j, name in enumerate(FEATURES) if name in needed}
+
+        def put(name: str, values) -> None:
+            if name in column:
+                matrix[:, column[name]] = values() if callable(values) else values
+
         if signals.query_vec is not None:
-            matrix[:, column["dense"]] = corpus.dense.similarity(signals.query_vec, positions)
+            put("dense", lambda: corpus.dense.similarity(signals.query_vec, positions))
         if signals.lexical is not None:
             top = float(signals.lexical.max()) or 1.0
-            matrix[:, column["lexical"]] = signals.lexical[positions] / top
+            put("lexical", lambda: signals.lexical[positions] / top)
         if signals.passage_query is not None and corpus.passages is not None:
-            matrix[:, column["passage_max"]] = corpus.passages.org_max(
-                signals.passage_query, positions
+            passages = corpus.passages
+            put("passage_max", lambda: passages.org_max(signals.passage_query, positions))
+        keys = [corpus.keys[i] for i in pool]
+
+        def counts(values: dict, names: list) -> Callable[[], np.ndarray]:
+            return lambda: np.log1p(
+                np.fromiter((values.get(n, 0.0) for n in names), float, len(names))
             )
+
+        put("past_partner", counts(signals.past, keys))
+        put("partner_of_partner", counts(signals.reach, keys))
+        put("recent_partner", counts(signals.recent, keys))
+        put("passage_vote", counts(signals.vote, pool))
+        put("lexical_vote", counts(signals.lexical_vote, pool))
+        around = signals.neighbourhood
+        put("walk", lambda: np.log(around.walk.get(positions) + WALK_FLOOR))
+        put("partner_vote", lambda: np.log1p(around.partner_vote.get(positions)))
+        put("joint_sim", lambda: around.joint_sim.get(positions))
+        put("joint_lex", lambda: around.joint_lex.get(positions))
+        put("activity", lambda: np.log1p(corpus.activity[positions]))
+        put("recent_activity", lambda: np.log1p(corpus.recent_activity[positions]))  # type: ignore[index]
         seeker_type = corpus.types[seeker_pos] if seeker_pos is not None else ""
         seeker_country = corpus.countries[seeker_pos] if seeker_pos is not None else ""
-        keys = [corpus.keys[i] for i in pool]
-        types = [corpus.types[i] for i in pool]
-        countries = [corpus.countries[i] for i in pool]
-
-        def counts(values: dict, names: list[str]) -> np.ndarray:
-            return np.log1p(np.fromiter((values.get(n, 0.0) for n in names), float, len(names)))
-
-        matrix[:, column["past_partner"]] = counts(signals.past, keys)
-        matrix[:, column["partner_of_partner"]] = counts(signals.reach, keys)
-        matrix[:, column["recent_partner"]] = counts(signals.recent, keys)
-        matrix[:, column["passage_vote"]] = counts(signals.vote, pool)  # type: ignore[arg-type]
-        matrix[:, column["lexical_vote"]] = counts(signals.lexical_vote, pool)  # type: ignore[arg-type]
-        around = signals.neighbourhood
-        matrix[:, column["walk"]] = np.log(around.walk.get(positions) + WALK_FLOOR)
-        matrix[:, column["partner_vote"]] = np.log1p(around.partner_vote.get(positions))
-        matrix[:, column["joint_sim"]] = around.joint_sim.get(positions)
-        matrix[:, column["joint_lex"]] = around.joint_lex.get(positions)
-        matrix[:, column["activity"]] = np.log1p(corpus.activity[positions])
-        matrix[:, column["recent_activity"]] = np.log1p(
-            corpus.recent_activity[positions]  # type: ignore[index]
-        )
-        if seeker_type:
-            score = corpus.affinity.score
-            row = {t: score(seeker_type, t) for t in set(types)}
-            matrix[:, column["type_affinity"]] = [row[t] for t in types]
+        if seeker_type and "type_affinity" in column:
+            types = [corpus.types[i] for i in pool]
+            row = {t: corpus.affinity.score(seeker_type, t) for t in set(types)}
+            put("type_affinity", [row[t] for t in types])
         if seeker_country:
-            matrix[:, column["same_country"]] = [float(c == seeker_country) for c in countries]
-            if corpus.country_affinity is not None:
-                score = corpus.country_affinity.score
-                row = {c: score(seeker_country, c) for c in set(countries)}
-                matrix[:, column["country_affinity"]] = [row[c] for c in countries]
+            countries = [corpus.countries[i] for i in pool]
+            put("same_country", lambda: [float(c == seeker_country) for c in countries])
+            affinity = corpus.country_affinity
+            if affinity is not None and "country_affinity" in column:
+                row = {c: affinity.score(seeker_country, c) for c in set(countries)}
+                put("country_affinity", [row[c] for c in countries])
         return matrix
 
     def pool_features(self, request: MatchRequest) -> tuple[list[int], np.ndarray]:

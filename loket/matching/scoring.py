@@ -688,22 +688,28 @@ class PassageIndex:
         return self.vote_found(*self.nearest(query, k), k)
 
     def vote_found(self, ids: np.ndarray, sims: np.ndarray, k: int) -> dict[int, float]:
-        """`vote` over passages already found by `nearest`."""
-        full = np.zeros(len(self), dtype=np.float32)
-        full[ids] = sims
-        return self.vote(full, k)
+        """`vote` over passages already found by `nearest` (their k best)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        sims = np.asarray(sims, dtype=np.float32)
+        if len(ids) > k:
+            best = np.argpartition(-sims, k - 1)[:k]
+            ids, sims = ids[best], sims[best]
+        return self._votes_of(ids, sims)
 
     def vote(self, sims: np.ndarray, k: int) -> dict[int, float]:
-        """Organisations of the top-k passages, each with the summed score of its passages."""
-        if not len(sims):
+        """Organisations of the top-k passages, each with the summed score of its passages
+        (passages scoring <= 0 give no vote)."""
+        positive = np.flatnonzero(np.asarray(sims) > 0)
+        if len(positive) > k:
+            positive = positive[np.argpartition(-sims[positive], k - 1)[:k]]
+        return self._votes_of(positive, np.asarray(sims, dtype=np.float32)[positive])
+
+    def _votes_of(self, passages: np.ndarray, scores: np.ndarray) -> dict[int, float]:
+        keep = scores > 0
+        passages, scores = passages[keep], scores[keep]
+        if not len(passages):
             return {}
-        k = min(k, len(sims))
-        top = np.argpartition(-sims, k - 1)[:k]
-        votes: dict[int, float] = defaultdict(float)
-        for p in top:
-            score = float(sims[p])
-            if score <= 0:
-                continue
-            for org in self.orgs[self.indptr[p] : self.indptr[p + 1]]:
-                votes[int(org)] += score
-        return dict(votes)
+        local, orgs = self._members(passages)
+        unique, inverse = np.unique(orgs, return_inverse=True)
+        summed = np.bincount(inverse, weights=scores[local].astype(np.float64))
+        return dict(zip(unique.tolist(), summed.tolist(), strict=True))
