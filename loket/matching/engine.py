@@ -93,6 +93,66 @@ class Filters:
             and (not self.countries or corpus.countries[i] in self.countries)
         )
 
+    def __bool__(self) -> bool:
+        return bool(self.types or self.size_classes or self.regions or self.countries)
+
+
+class Admissible:
+    """Which positions one request may return: not excluded (nor the seeker), visible to the
+    caller (`allowed`: a set of positions or a boolean mask over them; None = all) and through
+    the filters. Call it on one position, or `keep` a whole array at once."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        excluded: set[int],
+        allowed: set[int] | np.ndarray | None,
+        filters: Filters,
+    ) -> None:
+        self.corpus = corpus
+        self.excluded = excluded
+        self.allowed = allowed
+        self.filters = filters
+        self._excluded = np.fromiter(excluded, dtype=np.int64, count=len(excluded))
+
+    def __call__(self, i: int) -> bool:
+        allowed = self.allowed
+        if i in self.excluded:
+            return False
+        if isinstance(allowed, np.ndarray):
+            if i >= len(allowed) or not allowed[i]:
+                return False
+        elif allowed is not None and i not in allowed:
+            return False
+        return not self.filters or self.filters.accepts(self.corpus, i)
+
+    def keep(self, positions) -> np.ndarray:
+        """The admissible ones of `positions`, in their order."""
+        found = np.asarray(positions, dtype=np.int64)
+        if not len(found):
+            return found
+        good = np.ones(len(found), dtype=bool)
+        if len(self._excluded):
+            good &= ~np.isin(found, self._excluded)
+        allowed = self.allowed
+        if isinstance(allowed, np.ndarray):
+            inside = found < len(allowed)
+            good &= inside
+            good[inside] &= allowed[found[inside]]
+        elif allowed is not None:
+            good &= np.fromiter((int(i) in allowed for i in found), dtype=bool, count=len(found))
+        if self.filters:
+            good &= np.fromiter(
+                (self.filters.accepts(self.corpus, int(i)) for i in found),
+                dtype=bool,
+                count=len(found),
+            )
+        return found[good]
+
+    def first(self, positions, k: int) -> list[int]:
+        """The first k admissible of `positions` (in order), as ints."""
+        return self.keep(positions)[:k].tolist()
+
 
 @dataclass
 class Evidence:
@@ -112,9 +172,10 @@ class MatchRequest:
     seeker: str | None = None
     exclude: set[str] = field(default_factory=set)
     filters: Filters = field(default_factory=Filters)
-    # Positions the asking user may see: None = all; a callable is asked once with the
-    # candidate positions and returns the visible ones (the database decides, at query time).
-    allowed: set[int] | Callable[[list[int]], set[int]] | None = None
+    # Positions the asking user may see: None = all; a set of positions or a boolean mask over
+    # them; a callable is asked once with the candidate positions and returns the visible ones
+    # (the database decides, at query time).
+    allowed: set[int] | np.ndarray | Callable[[list[int]], set[int]] | None = None
     graph: CollaborationGraph | None = None  # the seeker's neighbourhood, if not the corpus's
     complementary: bool = False
     top: int = 10
@@ -228,42 +289,31 @@ class Matcher:
         return self._arrays["lexical+", text]
 
     # -- candidates -------------------------------------------------------------------------
-    def _admissible(self, request: MatchRequest, seeker_pos: int | None):
+    def _admissible(self, request: MatchRequest, seeker_pos: int | None) -> Admissible:
         corpus = self.corpus
         excluded = {corpus.position[k] for k in request.exclude if k in corpus.position}
         if seeker_pos is not None:
             excluded.add(seeker_pos)
         allowed = request.allowed
-        assert allowed is None or isinstance(allowed, set)  # noqa: S101 (resolved in rank)
-        filters = request.filters
+        assert not callable(allowed)  # noqa: S101 (resolved in rank)
+        return Admissible(corpus, excluded, allowed, request.filters)
 
-        def ok(i: int) -> bool:
-            return (
-                i not in excluded
-                and (allowed is None or i in allowed)
-                and filters.accepts(corpus, i)
-            )
-
-        return ok
-
-    def _top(self, scores: np.ndarray, ok, k: int) -> list[int]:
+    def _top(self, scores: np.ndarray, ok: Admissible, k: int) -> list[int]:
         """Best k admissible positions with a positive score."""
         positive = np.flatnonzero(scores > 0)
         head = 4 * k  # sort only the best few: most of them are admissible
         if len(positive) > head:
             best = positive[np.argpartition(-scores[positive], head - 1)[:head]]
-            order = best[np.argsort(-scores[best], kind="stable")]
-            out = [int(i) for i in order if ok(int(i))][:k]
+            out = ok.first(best[np.argsort(-scores[best], kind="stable")], k)
             if len(out) >= k:
                 return out
-        order = positive[np.argsort(-scores[positive], kind="stable")]
-        out = []
-        for i in order:
-            if ok(int(i)):
-                out.append(int(i))
-                if len(out) >= k:
-                    break
-        return out
+        return ok.first(positive[np.argsort(-scores[positive], kind="stable")], k)
+
+    def _popular(self, ok: Admissible, k: int) -> list[int]:
+        """The k most active admissible organisations."""
+        by_activity = self.corpus._by_activity
+        out = ok.first(by_activity[: 4 * k], k)
+        return out if len(out) >= k else ok.first(by_activity, k)
 
     def _candidates(self, request: MatchRequest, seeker_pos: int | None) -> list[int]:
         """Every position any signal could propose, before the visibility check."""
@@ -287,14 +337,8 @@ class Matcher:
             for vote in (signals.vote, signals.lexical_vote):
                 found.update(sorted(vote, key=lambda i: -vote[i])[:breadth])
             found.update(signals.neighbourhood.walk.top(breadth))
-        added = 0
-        for i in corpus._by_activity:
-            if added >= POOL // 2:
-                break
-            if ok(int(i)):
-                found.add(int(i))
-                added += 1
-        return sorted(i for i in found if ok(i))
+        found.update(self._popular(ok, POOL // 2))
+        return ok.keep(sorted(found)).tolist()
 
     def rank(self, request: MatchRequest) -> list[Evidence]:
         corpus = self.corpus
@@ -308,12 +352,7 @@ class Matcher:
         want = max(request.top, POOL) if request.complementary else request.top
 
         if method == "popularity":
-            out = []
-            for i in corpus._by_activity:
-                if ok(int(i)):
-                    out.append(Evidence(int(i), float(corpus.activity[i])))
-                    if len(out) >= want:
-                        break
+            out = [Evidence(i, float(corpus.activity[i])) for i in self._popular(ok, want)]
             return self._finish(out, request, seeker_pos)
 
         seeker = request.seeker if seeker_pos is not None else None
@@ -343,7 +382,7 @@ class Matcher:
             # Ask the index for more than needed: filters and visibility remove some.
             k = min(len(corpus.dense), self._breadth(request))
             positions = self._dense_top(request.text, query_vec, k)
-            dense_top = [int(i) for i in positions if ok(int(i))][:POOL]
+            dense_top = ok.first(positions, POOL)
         if method == "dense":
             if query_vec is None:
                 return []
@@ -360,15 +399,15 @@ class Matcher:
             (corpus.position[k] for k in reach if k in corpus.position),
             key=lambda i: -reach[corpus.keys[i]],
         )
-        reach_top = [i for i in reach_top if ok(i)][:POOL]
-        past_top = [i for i in past_list if ok(i)][:POOL]
+        reach_top = ok.first(reach_top, POOL)
+        past_top = ok.first(past_list, POOL)
 
         if method == "rrf" or self.fusion is None:
             fused = reciprocal_rank_fusion([dense_top, lexical_top, past_top, reach_top])
             pool = sorted(fused, key=lambda i: -fused[i])
             scores = np.asarray([fused[i] for i in pool])
         else:
-            include = [i for i in request.include if ok(i)]
+            include = ok.first(request.include, len(request.include))
             pool = self.pool(ok, signals, [dense_top, lexical_top, past_top, reach_top, include])
             needed = getattr(self.fusion, "features", FEATURES)  # a recorder reads all
             matrix = self.features(pool, signals, seeker_pos, needed)
@@ -446,21 +485,14 @@ class Matcher:
                 signals.neighbourhood = self._around[key]
         return signals
 
-    def pool(self, ok, signals: Signals, rankings: list[list[int]]) -> list[int]:
+    def pool(self, ok: Admissible, signals: Signals, rankings: list[list[int]]) -> list[int]:
         """Every signal's best candidates, in a stable order."""
-        corpus = self.corpus
-        popular_top = []
-        for i in corpus._by_activity:
-            if ok(int(i)):
-                popular_top.append(int(i))
-                if len(popular_top) >= POOL // 4:
-                    break
+        popular_top = self._popular(ok, POOL // 4)
         votes = [
-            [i for i in sorted(vote, key=lambda i: -vote[i]) if ok(i)][:POOL]
+            ok.first(sorted(vote, key=lambda i: -vote[i]), POOL)
             for vote in (signals.vote, signals.lexical_vote)
         ]
-        walk = signals.neighbourhood.walk.top(CANDIDATES)
-        votes.append([i for i in walk if ok(i)][:POOL])
+        votes.append(ok.first(signals.neighbourhood.walk.top(CANDIDATES), POOL))
         return list(
             dict.fromkeys([i for ranking in [*rankings, popular_top, *votes] for i in ranking])
         )

@@ -363,6 +363,7 @@ class LoadedIndex:
     base_corpus: Corpus | None = None
     base_pics: list[str] = dataclasses.field(default_factory=list)
     overlay_seen: str = ""
+    overlay_read_at: float = float("-inf")  # time.monotonic() of the last look for new vectors
     visibility: VisibilityMask | None = None
     _by_pic: dict[str, int] | None = None
     _by_pic_source: list[str] = dataclasses.field(default_factory=list)
@@ -447,6 +448,9 @@ def _load(folder: Path) -> LoadedIndex:
 # stale copy can leave a profile that became visible out for this long, but never show one
 # that became hidden.
 VISIBILITY_TTL = 60.0
+# How often a process looks for profiles re-embedded since the build (one query; it cost 1.3 ms
+# of CPU on every match at 1M profiles when asked per request, benchmarks/matching.py).
+OVERLAY_TTL = 1.0
 
 
 @dataclass
@@ -458,17 +462,11 @@ class VisibilityMask:
     public: np.ndarray
     read_at: float
     gone: set[int] = dataclasses.field(default_factory=set)  # deleted since the build
-    _sets: dict[bool, set[int]] = dataclasses.field(default_factory=dict)
 
-    def positions_for(self, user) -> set[int]:
-        """The positions the user may see, as the set the engine tests candidates against
-        (built once per copy: the engine then skips its separate visibility round)."""
-        signed_in = user is not None and user.is_authenticated
-        found = self._sets.get(signed_in)
-        if found is None:
-            mask = self.listed if signed_in else self.public
-            found = self._sets[signed_in] = set(np.flatnonzero(mask).tolist())
-        return found
+    def mask_for(self, user) -> np.ndarray:
+        """The positions the user may see, as the boolean mask the engine tests candidates
+        against (the engine then skips its separate visibility round)."""
+        return self.listed if user is not None and user.is_authenticated else self.public
 
 
 def _positions_of(loaded: LoadedIndex, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -527,11 +525,6 @@ def visibility_recheck(loaded: LoadedIndex, positions: list[int]) -> None:
             mask.gone.add(i)
         mask.listed[i] = visibility is not None and visibility != Visibility.HIDDEN
         mask.public[i] = visibility == Visibility.PUBLIC
-        for signed_in, found in mask._sets.items():
-            if (mask.listed if signed_in else mask.public)[i]:
-                found.add(i)
-            else:
-                found.discard(i)
 
 
 ATTRIBUTES = ("org_type", "country", "region", "size_class", "nace_code", "project_count")
@@ -618,6 +611,9 @@ def index_get() -> LoadedIndex | None:
         if _LOADED is None or _LOADED.folder != name:
             _LOADED = _load(index_dir() / name)
         loaded = _LOADED
+        if time.monotonic() - loaded.overlay_read_at < OVERLAY_TTL:
+            return loaded
+        loaded.overlay_read_at = time.monotonic()
         latest = (
             ProfileVector.objects.filter(updated_at__gt=loaded.built_at)
             .order_by("-updated_at")
@@ -634,6 +630,13 @@ def index_get() -> LoadedIndex | None:
             _overlay(loaded, rows)
             loaded.overlay_seen = seen
         return loaded
+
+
+def overlay_expire() -> None:
+    """Look for re-embedded profiles at the next `index_get` of this process (the process that
+    re-embedded one sees it at once; the others within OVERLAY_TTL)."""
+    if _LOADED is not None:
+        _LOADED.overlay_read_at = float("-inf")
 
 
 def loaded_encoder(loaded: LoadedIndex) -> str:

@@ -20,6 +20,7 @@ from loket.matching.index import (
     index_get,
     match_encoder,
     organisation_passages,
+    overlay_expire,
     visibility_get,
     visibility_recheck,
 )
@@ -71,16 +72,19 @@ def _rank_checked(
     check: Callable[[list[Evidence]], set[int]],
     restrict: set[int] | None = None,
 ) -> list[Evidence]:
-    """Rank with the in-memory visibility (a set of positions: no database round during the
-    ranking), then keep only the ranked positions `check` (the database, now) says may be
+    """Rank with the in-memory visibility (a mask over the positions: no database round during
+    the ranking), then keep only the ranked positions `check` (the database, now) says may be
     shown; profiles it refused are read again, and if too few remain the match runs once more
     with the corrected copy."""
     top = request.top
     shown: list[Evidence] = []
     for _attempt in range(2):
-        allowed = visibility_get(loaded).positions_for(user)
+        allowed = visibility_get(loaded).mask_for(user)
         if restrict is not None:
-            allowed = {i for i in restrict if i in allowed}
+            only = np.zeros_like(allowed)
+            inside = [i for i in restrict if i < len(allowed)]
+            only[inside] = allowed[inside]
+            allowed = only
         ranked = matcher.rank(replace(request, allowed=allowed, top=top + SHOW_MARGIN))
         keep = check(ranked)
         refused = [e.position for e in ranked if e.position not in keep]
@@ -309,6 +313,8 @@ def profile_vector_refresh(*, organisation_id: int) -> ProfileVector | None:
                 "updated_at": timezone.now(),
             },
         )
+    overlay_expire()  # this connection sees the row now, others after the commit
+    transaction.on_commit(overlay_expire)
     return row
 
 

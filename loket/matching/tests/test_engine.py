@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from loket.matching.encoders import HashingEncoder
-from loket.matching.engine import Corpus, Filters, Matcher, MatchRequest, consortium_suggest
+from loket.matching.engine import (
+    Admissible,
+    Corpus,
+    Filters,
+    Matcher,
+    MatchRequest,
+    consortium_suggest,
+)
 from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
 from loket.matching.metrics import evaluate, ndcg_at, ratio_interval, recall_at, reciprocal_rank
 from loket.matching.scoring import (
@@ -173,6 +180,28 @@ def test_filters_and_allowed_positions(corpus):
     allowed = {corpus.keys.index("city")}
     ranked = matcher.rank(MatchRequest(text="food sensors", allowed=allowed))
     assert keys_of(corpus, ranked) == ["city"]
+    # The same visibility as a boolean mask over the positions (what the services pass).
+    mask = np.zeros(len(corpus.keys), dtype=bool)
+    mask[corpus.keys.index("city")] = True
+    for method in ("hybrid", "rrf", "bm25", "dense", "popularity"):
+        ranked = matcher.rank(MatchRequest(text="food sensors", allowed=mask, method=method))
+        assert set(keys_of(corpus, ranked)) <= {"city"}
+
+
+def test_admissible_keeps_the_same_positions_one_by_one_and_at_once(corpus):
+    n = len(corpus.keys)
+    rng = np.random.default_rng(3)
+    positions = rng.permutation(n)
+    mask = rng.random(n - 2) < 0.6  # the last two positions were added after the mask was read
+    for allowed in (None, mask, set(np.flatnonzero(mask).tolist())):
+        for filters in (Filters(), Filters(countries={"BE"})):
+            ok = Admissible(corpus, {int(positions[0])}, allowed, filters)
+            kept = ok.keep(positions).tolist()
+            assert kept == [int(i) for i in positions if ok(int(i))]
+            assert int(positions[0]) not in kept
+            if allowed is not None:
+                assert not any(i >= n - 2 for i in kept)
+            assert ok.first(positions, 2) == kept[:2]
 
 
 def test_competitor_ranked_below_complementary_partner_when_asked(corpus):

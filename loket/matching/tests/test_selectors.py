@@ -65,3 +65,26 @@ def test_filters_read_the_attributes_of_an_edited_profile(chloe, match_world):
     profile_vector_refresh(organisation_id=uni.pk)
     found = match_for(user=chloe, text=NEED, filters=Filters(regions={"limburg"}), top=5)
     assert [r.organisation for r in found] == [uni]
+
+
+def test_a_profile_re_embedded_by_another_process_is_seen_after_the_overlay_interval(
+    chloe, match_world, monkeypatch
+):
+    """The worker that re-embeds a profile is another process: this one looks for new vectors
+    at most every OVERLAY_TTL seconds (one query), then lays them over its index."""
+    from loket.matching import index as index_module
+
+    newcomer = Organisation.objects.create(
+        name="Nieuwe Spectroscopie",
+        org_type=OrganisationType.COMPANY,
+        country="BE",
+        description="Hyperspectral spectroscopy cameras for food quality sorting.",
+    )
+    assert newcomer.pk not in organisation_scores_for_text(text=NEED, user=chloe)
+    monkeypatch.setattr(index_module, "overlay_expire", lambda: None)  # as in another process
+    monkeypatch.setattr("loket.matching.services.overlay_expire", lambda: None)
+    monkeypatch.setattr(index_module, "OVERLAY_TTL", 3600.0)
+    profile_vector_refresh(organisation_id=newcomer.pk)
+    assert newcomer.pk not in organisation_scores_for_text(text=NEED, user=chloe)
+    monkeypatch.setattr(index_module, "OVERLAY_TTL", 0.0)
+    assert newcomer.pk in organisation_scores_for_text(text=NEED, user=chloe)
