@@ -33,6 +33,8 @@ def test_evaluate_matching_prints_every_method(match_settings):
     assert "R@10" in text and "nDCG@10" in text
     assert "nl:" in text and "fr:" in text
     assert "bootstrap interval" in text
+    nl = next(line for line in text.splitlines() if line.strip().startswith("nl:"))
+    assert "of English; 95% bootstrap interval" in nl
     assert "Anonymous needs" not in text
 
 
