@@ -263,6 +263,11 @@ class Matcher:
             self._feedback[text] = lexical.expansion(ids[best], FEEDBACK_TERMS, sims[best])
         return self._feedback[text]
 
+    def feedback_used(self, text: str) -> dict[str, float]:
+        """The feedback terms the ranking of `text` mixed in (empty when the need's own words
+        were all known): explanations highlight them."""
+        return dict(self._feedback.get(text, {}))
+
     def _with_feedback(self, index, text: str, plain: np.ndarray) -> np.ndarray:
         """The need's own BM25 in `index` (`plain`) and its feedback terms' BM25, each scaled by
         its best document, mixed by how much of the need the vocabulary knows (its `coverage`

@@ -210,6 +210,7 @@ def match_for(
         if explain
         else {}
     )
+    related = matcher.feedback_used(text)  # how a need in another language matched, if it did
     topics: dict[int, set[str]] = {}
     if explain and seeker is not None:
         seeker_topics = (
@@ -226,7 +227,11 @@ def match_for(
             organisation=organisations[pk],
             score=e.score,
             evidence=e,
-            explanation=passage_explain(text, passages.get(pk, [])) if explain else Explanation(),
+            explanation=(
+                passage_explain(text, passages.get(pk, []), related=related)
+                if explain
+                else Explanation()
+            ),
             via=organisations.get(int(e.via)) if e.via else None,
             shared_topics=sorted(topics.get(pk, set()))[:5],
             role=chosen.get(id(e), ""),

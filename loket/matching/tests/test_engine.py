@@ -235,6 +235,25 @@ def test_explanation_highlights_the_shared_words():
     assert "".join(text for text, _hit in explanation.segments).startswith("Sensoren en")
 
 
+def test_explanation_of_a_need_in_another_language_shows_the_feedback_terms():
+    from loket.matching.explain import passage_explain
+
+    passages = ["Diesel trucks and logistics", "Hydrogen storage and bunkering in seaports"]
+    # Its own words share nothing with the passages: without the ranking's feedback terms the
+    # explanation can only show the first passage, with nothing highlighted.
+    plain = passage_explain("waterstof opslag in de havens", passages)
+    assert not plain.terms
+    assert plain.segments == [("Diesel trucks and logistics", False)]
+    related = {"hydrogen": 1.0, "seaport": 0.7, "diesel": 0.1}
+    explanation = passage_explain("waterstof opslag in de havens", passages, related=related)
+    assert ("Hydrogen", True) in explanation.segments
+    assert ("seaports", True) in explanation.segments
+    assert explanation.terms == ["hydrogen", "seaports"]
+    # The need's own words still come first: a passage sharing one of them wins.
+    own = passage_explain("opslag van waterstof", [*passages, "Opslag van graan"], related=related)
+    assert own.terms == ["opslag"]  # "van" is a stopword: shared, but it explains nothing
+
+
 def test_passage_index_gives_each_organisation_its_best_passage_and_a_vote():
     vectors = np.asarray([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
     # passage 0: orgs 0 and 1; passage 1: org 2; passage 2: org 1

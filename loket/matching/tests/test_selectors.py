@@ -88,3 +88,21 @@ def test_a_profile_re_embedded_by_another_process_is_seen_after_the_overlay_inte
     assert newcomer.pk not in organisation_scores_for_text(text=NEED, user=chloe)
     monkeypatch.setattr(index_module, "OVERLAY_TTL", 0.0)
     assert newcomer.pk in organisation_scores_for_text(text=NEED, user=chloe)
+
+
+def test_a_dutch_need_is_explained_with_the_english_words_it_matched(chloe, match_world):
+    """The test encoder is told that the Dutch words mean the English ones (as the multilingual
+    model knows); BM25 and the explanation only see words, so the explanation highlights the
+    English feedback terms through which the Dutch need found the English profile."""
+    from loket.matching.encoders import HashingEncoder, encoder_register
+    from loket.matching.index import index_build
+
+    synonyms = {"voedsel": "food", "kwaliteit": "quality"}
+    encoder_register("test-hashing", HashingEncoder(dim=64, synonyms=synonyms))
+    index_build()
+    index_reset()
+    found = match_for(user=chloe, text="voedsel kwaliteit", top=3)
+    first = found[0]
+    assert first.organisation in (match_world["uni"], match_world["lab"])  # the food profiles
+    highlighted = {text.lower() for text, hit in first.explanation.segments if hit}
+    assert highlighted & {"food", "quality"}  # no word of the need itself is in any profile
