@@ -413,11 +413,11 @@ def _load(folder: Path) -> LoadedIndex:
     country_affinity = folder / "country_affinity.json"
     corpus = Corpus(
         keys=keys,
-        types=attrs["types"].tolist(),
-        countries=attrs["countries"].tolist(),
-        regions=attrs["regions"].tolist(),
-        size_classes=attrs["size_classes"].tolist(),
-        sectors=attrs["sectors"].tolist(),
+        types=_labels(attrs["types"]),
+        countries=_labels(attrs["countries"]),
+        regions=_labels(attrs["regions"]),
+        size_classes=_labels(attrs["size_classes"]),
+        sectors=_labels(attrs["sectors"]),
         activity=attrs["activity"],
         lexical=lexical,
         dense=dense,
@@ -430,16 +430,26 @@ def _load(folder: Path) -> LoadedIndex:
         else None,
         recent_activity=attrs.get("recent_activity"),
     )
+    pics = attrs["pics"].tolist()
     return LoadedIndex(
         folder=folder.name,
         built_at=meta["built_at"],
         corpus=corpus,
         pks=pks,
-        pics=attrs["pics"].tolist(),
+        pics=pics,
         base_dense=dense,
         base_corpus=corpus,
-        base_pics=attrs["pics"].tolist(),
+        base_pics=list(pics),  # the same strings: only the list is copied
     )
+
+
+def _labels(values: np.ndarray) -> list[str]:
+    """The values as a list holding one string object per distinct value: a million profiles
+    share a few types, countries and regions (8 MB of references per attribute instead of ~60 MB
+    of separate strings at 1M profiles)."""
+    names, inverse = np.unique(values, return_inverse=True)
+    shared = names.tolist()
+    return [shared[i] for i in inverse.ravel().tolist()]
 
 
 # -- visibility -------------------------------------------------------------------------------

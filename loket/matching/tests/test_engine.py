@@ -70,6 +70,25 @@ def test_bm25_round_trips_through_a_file(corpus, tmp_path):
     corpus.lexical.save(str(tmp_path / "lexical.npz"))
     loaded = BM25Index.load(str(tmp_path / "lexical.npz"))
     np.testing.assert_allclose(loaded.scores("food sensors"), corpus.lexical.scores("food sensors"))
+    # The postings are memory-mapped (shared by the workers), not read into each one.
+    assert isinstance(loaded.doc_ids, np.memmap) and isinstance(loaded.weights, np.memmap)
+
+
+def test_bm25_saved_in_one_npz_file_before_still_loads(corpus, tmp_path):
+    index = corpus.lexical
+    terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
+    np.savez(  # the format of sessions 1 and 2: everything in the .npz
+        tmp_path / "old.npz",
+        terms=np.array(terms, dtype=str),
+        indptr=index.indptr,
+        doc_ids=index.doc_ids,
+        weights=index.weights,
+        idf=index.idf,
+        n_docs=np.array([index.n_docs]),
+        average=np.array([index.average]),
+    )
+    loaded = BM25Index.load(str(tmp_path / "old.npz"))
+    np.testing.assert_allclose(loaded.scores("food sensors"), index.scores("food sensors"))
 
 
 def test_dutch_and_english_stems_meet_in_bm25():
