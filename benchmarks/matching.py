@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/matching.py [--sqlite 100000] [--postgres 300000] [--queries 100]
 
-Each back-end runs in a fresh process (that process is "one worker": its RSS after serving is the
-memory per worker) on a fresh database: SQLite in a temporary folder, PostgreSQL in a database of
-its own (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/loket_bench_matching), dropped
-afterwards. Synthetic profiles are scaled from the real CORDIS data in LOKET_DATA_DIR/cordis
+Each back-end runs in a fresh process on a fresh database: SQLite in a temporary folder,
+PostgreSQL in a database of its own (BENCH_PG_URL, default
+postgres://postgres@127.0.0.1:5432/loket_bench_matching), dropped afterwards. Memory per worker:
+a separate fresh process loads Django, the encoder and the index and serves 20 matches; its RSS
+is printed whole ("worker MB", with the pages of the memory-mapped index it touched, which the
+workers share through the page cache) and private ("private MB", what each more worker adds). Synthetic profiles are scaled from the real CORDIS data in LOKET_DATA_DIR/cordis
 (never copied into the repository): type/country/region mixes like the directory benchmark,
 descriptions resampled from real project texts, and vectors made by perturbing real USE embeddings
 of one project text per 50 profiles (at least 2,000; embedding 1M texts would take hours on 2
@@ -48,9 +50,11 @@ WARM_UP = 100  # needs a fresh worker serves before the measured ones
 REGIONS_BE = ["antwerpen", "limburg", "oost_vlaanderen", "vlaams_brabant", "west_vlaanderen"]
 
 
-def _rss_mb() -> float:
+def _rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory in MB: VmRSS (all, with the mapped index pages it touched, which workers
+    share through the page cache) or RssAnon (private to this process)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -281,7 +285,8 @@ def worker(size: int, queries: int, out_file: str) -> None:
         text=True,
         check=True,
     )
-    result["worker_rss_mb"] = float(probe.stdout.strip().splitlines()[-1])
+    rss, private = probe.stdout.strip().splitlines()[-1].split()
+    result["worker_rss_mb"], result["worker_private_mb"] = float(rss), float(private)
     Path(out_file).write_text(json.dumps(result))
 
 
@@ -326,7 +331,7 @@ def serve_probe(texts: list[str]) -> None:
     settings.LOKET_MATCH_ENCODER = "bench-use"
     for text in texts:
         match_batch_line(text=text, seeker=None, exclude=[], top=10)
-    print(f"{_rss_mb():.0f}")
+    print(f"{_rss_mb():.0f} {_rss_mb('RssAnon'):.0f}")
 
 
 def _weights(pairs):
@@ -406,6 +411,7 @@ def main() -> None:
     print(
         f"{'back-end':<11}{'profiles':>9}{'ANN':>6}{'build s':>9}{'load s':>8}"
         f"{'batch p50/p95 ms':>18}{'cmd/line ms':>12}{'API p50/p95 ms':>16}{'worker MB':>10}"
+        f"{'private MB':>11}"
     )
     for r in results:
         print(
@@ -413,6 +419,7 @@ def main() -> None:
             f"{r['index_build_s']:>9.1f}{r['index_load_s']:>8.2f}"
             f"{r['batch_p50']:>9.1f}/{r['batch_p95']:<8.1f}{r['command_per_line_ms']:>12.1f}"
             f"{r['api_p50']:>8.1f}/{r['api_p95']:<7.1f}{r['worker_rss_mb']:>8.0f}"
+            f"{r.get('worker_private_mb', float('nan')):>11.0f}"
         )
     for r in results:
         print(
