@@ -100,7 +100,7 @@ class Filters:
 class Admissible:
     """Which positions one request may return: not excluded (nor the seeker), visible to the
     caller (`allowed`: a set of positions or a boolean mask over them; None = all) and through
-    the filters. Call it on one position, or `keep` a whole array at once."""
+    the filters, tested on whole arrays of positions at once."""
 
     def __init__(
         self,
@@ -110,21 +110,9 @@ class Admissible:
         filters: Filters,
     ) -> None:
         self.corpus = corpus
-        self.excluded = excluded
         self.allowed = allowed
         self.filters = filters
         self._excluded = np.fromiter(excluded, dtype=np.int64, count=len(excluded))
-
-    def __call__(self, i: int) -> bool:
-        allowed = self.allowed
-        if i in self.excluded:
-            return False
-        if isinstance(allowed, np.ndarray):
-            if i >= len(allowed) or not allowed[i]:
-                return False
-        elif allowed is not None and i not in allowed:
-            return False
-        return not self.filters or self.filters.accepts(self.corpus, i)
 
     def keep(self, positions) -> np.ndarray:
         """The admissible ones of `positions`, in their order."""
@@ -367,7 +355,7 @@ class Matcher:
             key=lambda i: (-past[corpus.keys[i]], -corpus.activity[i]),
         )
         if method == "past_partners":
-            out = [Evidence(i, float(past[corpus.keys[i]])) for i in past_list if ok(i)]
+            out = [Evidence(i, float(past[corpus.keys[i]])) for i in ok.keep(past_list).tolist()]
             return self._finish(out[:want], request, seeker_pos)
 
         if method == "bm25":

@@ -10,7 +10,6 @@ from loket.matching.encoders import Encoder
 from loket.matching.engine import POOL, Corpus, Matcher, MatchRequest
 from loket.matching.fusion import FEATURES, LogisticFusion
 from loket.matching.metrics import (
-    METRICS,
     evaluate,
     query_metrics,
     ratio_interval,
@@ -44,10 +43,6 @@ def methods_evaluate(
             rows.append(query_metrics([corpus.keys[e.position] for e in ranked], query.relevant))
         table[method] = rows
     return table
-
-
-def mean_metrics(rows: list[dict[str, float]]) -> dict[str, float]:
-    return {m: (float(np.mean([r[m] for r in rows])) if rows else 0.0) for m in METRICS}
 
 
 @dataclass
@@ -407,8 +402,8 @@ def cross_lingual_evaluate(
                 keys[e.position] for e in matcher.rank(MatchRequest(text=needs_text[i], top=50))
             ]
             row["hybrid R@1"] += recall_at(hybrid, {keys[i]}, 1)
-            row["hybrid MRR"] += reciprocal_rank(hybrid, {keys[i]})
             reciprocal[language].append(reciprocal_rank(hybrid, {keys[i]}))
+            row["hybrid MRR"] += reciprocal[language][-1]
         n = len(rows)
         out[language] = {name: value / n for name, value in row.items()}
     for language in ("nl", "fr"):

@@ -42,7 +42,11 @@ def query_metrics(ranked: Sequence[str], relevant: set[str]) -> dict[str, float]
 
 def evaluate(runs: Iterable[tuple[Sequence[str], set[str]]]) -> dict[str, float]:
     """Mean Recall@10, Recall@50, MRR and nDCG@10 over (ranking, relevant) pairs."""
-    rows = [query_metrics(ranked, relevant) for ranked, relevant in runs]
+    return mean_metrics([query_metrics(ranked, relevant) for ranked, relevant in runs])
+
+
+def mean_metrics(rows: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Each metric averaged over per-query rows (`query_metrics`)."""
     return {name: (sum(r[name] for r in rows) / len(rows) if rows else 0.0) for name in METRICS}
 
 

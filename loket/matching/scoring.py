@@ -709,10 +709,11 @@ class PassageIndex:
     def vote(self, sims: np.ndarray, k: int) -> dict[int, float]:
         """Organisations of the top-k passages, each with the summed score of its passages
         (passages scoring <= 0 give no vote)."""
-        positive = np.flatnonzero(np.asarray(sims) > 0)
+        sims = np.asarray(sims, dtype=np.float32)
+        positive = np.flatnonzero(sims > 0)
         if len(positive) > k:
             positive = positive[np.argpartition(-sims[positive], k - 1)[:k]]
-        return self._votes_of(positive, np.asarray(sims, dtype=np.float32)[positive])
+        return self._votes_of(positive, sims[positive])
 
     def _votes_of(self, passages: np.ndarray, scores: np.ndarray) -> dict[int, float]:
         keep = scores > 0
@@ -720,6 +721,5 @@ class PassageIndex:
         if not len(passages):
             return {}
         local, orgs = self._members(passages)
-        unique, inverse = np.unique(orgs, return_inverse=True)
-        summed = np.bincount(inverse, weights=scores[local].astype(np.float64))
-        return dict(zip(unique.tolist(), summed.tolist(), strict=True))
+        summed = SparseScores.summed(orgs, scores[local].astype(np.float64))
+        return dict(zip(summed.keys.tolist(), summed.values.tolist(), strict=True))

@@ -15,12 +15,11 @@ from loket.matching.evaluation import (
     cross_lingual_evaluate,
     fusion_evaluate_pools,
     fusion_fit_pools,
-    mean_metrics,
     methods_evaluate,
     pools_collect,
 )
 from loket.matching.fusion import FEATURES, NEIGHBOURHOOD, LogisticFusion
-from loket.matching.metrics import METRICS, ratio_interval
+from loket.matching.metrics import METRICS, mean_metrics, ratio_interval
 from loket.matching.split import cordis_load, split_build
 
 METHODS = ("popularity", "bm25", "past_partners", "dense", "rrf", "hybrid")
