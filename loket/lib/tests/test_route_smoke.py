@@ -379,6 +379,18 @@ def _item(w: World) -> dict[str, Any]:
     return {"pk": w.item.pk}
 
 
+def _contact(w: World) -> dict[str, Any]:
+    return {"pk": w.org_a.pk, "contact_pk": w.contact.pk}
+
+
+def _membership(w: World) -> dict[str, Any]:
+    return {"pk": w.org_a.pk, "membership_pk": w.bram_membership.pk}
+
+
+def _attachment(w: World) -> dict[str, Any]:
+    return {"pk": w.item.pk, "attachment_pk": w.attachment.pk}
+
+
 ROUTES: dict[str, Route] = {
     # ---------------------------------------------------------------- organisations
     "organisations:directory": _public(htmx=True, query="q=sensor"),
@@ -392,14 +404,14 @@ ROUTES: dict[str, Route] = {
     "organisations:contact-create": Route("anna", kwargs=_org, outsider=404, member=403),
     "organisations:contact-edit": Route(
         "anna",
-        kwargs=lambda w: {"pk": w.org_a.pk, "contact_pk": w.contact.pk},
+        kwargs=_contact,
         outsider=404,
         member=403,
     ),
     "organisations:contact-delete": Route(
         "anna",
         302,
-        kwargs=lambda w: {"pk": w.org_a.pk, "contact_pk": w.contact.pk},
+        kwargs=_contact,
         method="post",
         outsider=404,
         member=403,
@@ -408,7 +420,7 @@ ROUTES: dict[str, Route] = {
     "organisations:member-role": Route(
         "anna",
         302,
-        kwargs=lambda w: {"pk": w.org_a.pk, "membership_pk": w.bram_membership.pk},
+        kwargs=_membership,
         method="post",
         data=lambda w: {"role": "admin"},
         outsider=404,
@@ -417,7 +429,7 @@ ROUTES: dict[str, Route] = {
     "organisations:member-remove": Route(
         "anna",
         302,
-        kwargs=lambda w: {"pk": w.org_a.pk, "membership_pk": w.bram_membership.pk},
+        kwargs=_membership,
         method="post",
         outsider=404,
     ),
@@ -491,14 +503,14 @@ ROUTES: dict[str, Route] = {
     ),
     "challenges:attachment-download": Route(
         "anna",
-        kwargs=lambda w: {"pk": w.item.pk, "attachment_pk": w.attachment.pk},
+        kwargs=_attachment,
         anonymous=404,
         outsider=404,
     ),
     "challenges:attachment-delete": Route(
         "anna",
         302,
-        kwargs=lambda w: {"pk": w.item.pk, "attachment_pk": w.attachment.pk},
+        kwargs=_attachment,
         method="post",
         outsider=404,
     ),
