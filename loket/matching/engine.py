@@ -15,6 +15,7 @@ import numpy as np
 
 from loket.matching.encoders import Encoder
 from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
+from loket.matching.phrasing import need_subject
 from loket.matching.scoring import (
     BM25Index,
     CollaborationGraph,
@@ -254,7 +255,7 @@ class Matcher:
     def feedback_used(self, text: str) -> dict[str, float]:
         """The feedback terms the ranking of `text` mixed in (empty when the need's own words
         were all known): explanations highlight them."""
-        return dict(self._feedback.get(text, {}))
+        return dict(self._feedback.get(need_subject(text), {}))
 
     def _with_feedback(self, index, text: str, plain: np.ndarray) -> np.ndarray:
         """The need's own BM25 in `index` (`plain`) and its feedback terms' BM25, each scaled by
@@ -334,7 +335,11 @@ class Matcher:
         return ok.keep(sorted(found)).tolist()
 
     def rank(self, request: MatchRequest) -> list[Evidence]:
+        """The request's ranking. Its text is read without request phrasing
+        (`phrasing.need_subject`: "We zoeken een partner voor X" is matched as "X")."""
         corpus = self.corpus
+        if request.text:
+            request = replace(request, text=need_subject(request.text))
         seeker_pos = corpus.position.get(request.seeker or "")
         if callable(request.allowed):
             visible = request.allowed(self._candidates(request, seeker_pos))

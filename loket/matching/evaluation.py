@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -347,6 +348,82 @@ ENGLISH_NEEDS_HELD_OUT = [
     "Detecting payment card fraud",
     "Scanning historic buildings in 3D",
 ]
+
+
+# Request phrasings wrapped around the cross-lingual needs ({} = the need, first letter lower
+# case): the ranking should read the subject, not the request (`phrasing.need_subject`).
+# PHRASINGS were in view while the request words were chosen; PHRASINGS_HELD_OUT were written
+# before, and only measured.
+PHRASINGS = {
+    "nl": (
+        "We zoeken een partner voor {}",
+        "Wij zijn op zoek naar partners met ervaring in {}",
+        "Wie kan ons helpen? {}",
+    ),
+    "fr": (
+        "Nous cherchons un partenaire pour {}",
+        "Nous recherchons des partenaires ayant de l'expérience en {}",
+        "Qui peut nous aider ? {}",
+    ),
+    "en": (
+        "We are looking for a partner for {}",
+        "We seek partners with experience in {}",
+        "Who can help us? {}",
+    ),
+}
+PHRASINGS_HELD_OUT = {
+    "nl": (
+        "Gezocht: bedrijf of kennisinstelling voor {}",
+        "Ons bedrijf wil samenwerken met iemand die ervaring heeft met {}",
+        "Heeft iemand expertise in {}?",
+    ),
+    "fr": (
+        "Recherche partenaire : {}",
+        "Notre entreprise souhaite collaborer avec une organisation experte en {}",
+        "Quelqu'un a-t-il de l'expertise en {} ?",
+    ),
+    "en": (
+        "Wanted: a company or research institute for {}",
+        "Our company wants to work with someone who has experience with {}",
+        "Does anyone have expertise in {}?",
+    ),
+}
+
+
+def _phrased(template: str, need: str) -> str:
+    return template.format(need[:1].lower() + need[1:])
+
+
+def phrased_evaluate(
+    encoder: Encoder,
+    distractors: list[str] | None,
+    fusion: LogisticFusion | None,
+    phrasings: Mapping[str, Sequence[str]],
+    *,
+    rows: list[tuple[str, str, str]] = CROSS_LINGUAL,
+    english: list[str] = ENGLISH_NEEDS,
+) -> dict[str, dict[str, float]]:
+    """The whole hybrid's MRR per language on the plain needs ("plain") and on the same needs
+    wrapped in each request phrasing (their mean: "phrased"), as in `cross_lingual_evaluate`."""
+    out = {
+        language: {"plain": row["hybrid MRR"], "phrased": 0.0}
+        for language, row in cross_lingual_evaluate(
+            encoder, distractors, fusion, rows=rows, english=english
+        ).items()
+    }
+    count = len(phrasings["en"])
+    for k in range(count):
+        wrapped_rows = [
+            (_phrased(phrasings["nl"][k], nl), _phrased(phrasings["fr"][k], fr), en)
+            for nl, fr, en in rows
+        ]
+        wrapped_english = [_phrased(phrasings["en"][k], need) for need in english]
+        measured = cross_lingual_evaluate(
+            encoder, distractors, fusion, rows=wrapped_rows, english=wrapped_english
+        )
+        for language, row in measured.items():
+            out[language]["phrased"] += row["hybrid MRR"] / count
+    return out
 
 
 DISTRACTORS = 1000

@@ -25,6 +25,7 @@ from loket.matching.index import (
     visibility_recheck,
 )
 from loket.matching.models import FeedbackVerdict, MatchFeedback, ProfileVector
+from loket.matching.phrasing import need_subject
 from loket.matching.scoring import mean_vectors
 from loket.organisations.models import Organisation, Participation
 
@@ -211,6 +212,7 @@ def match_for(
         else {}
     )
     related = matcher.feedback_used(text)  # how a need in another language matched, if it did
+    subject = need_subject(text)  # what the ranking read: no "we zoeken een partner" to highlight
     topics: dict[int, set[str]] = {}
     if explain and seeker is not None:
         seeker_topics = (
@@ -228,7 +230,7 @@ def match_for(
             score=e.score,
             evidence=e,
             explanation=(
-                passage_explain(text, passages.get(pk, []), related=related)
+                passage_explain(subject, passages.get(pk, []), related=related)
                 if explain
                 else Explanation()
             ),

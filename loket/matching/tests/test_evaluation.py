@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from loket.matching.encoders import HashingEncoder
+from loket.matching.evaluation import PHRASINGS, phrased_evaluate
 from loket.matching.split import cordis_load, split_build
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cordis"
@@ -36,6 +37,8 @@ def test_evaluate_matching_prints_every_method(match_settings):
     nl = next(line for line in text.splitlines() if line.strip().startswith("nl:"))
     assert "of English; 95% bootstrap interval" in nl
     assert "Anonymous needs" not in text
+    phrased = text.split("Needs phrased as requests")[1]
+    assert "held-out phrasings" in phrased and "phrased" in phrased
 
 
 def test_evaluate_matching_measures_anonymous_needs(match_settings):
@@ -65,3 +68,16 @@ def test_real_cordis_split_has_later_queries():
     projects, _orgs = cordis_load(folder)
     later = [p for p in projects.values() if p.members and p.start > "2020-12-31"]
     assert later
+
+
+def test_needs_phrased_as_requests_score_as_the_plain_needs():
+    # Distractors made of request words: a matcher reading the request would find these.
+    distractors = [
+        f"Partner search service {i}: we help every company looking for partners, and seek "
+        "partners with experience and expertise for anyone who wants help."
+        for i in range(30)
+    ]
+    measured = phrased_evaluate(HashingEncoder(dim=64), distractors, None, PHRASINGS)
+    for language in ("nl", "fr", "en"):
+        assert measured[language]["plain"] > 0
+        assert measured[language]["phrased"] == pytest.approx(measured[language]["plain"])

@@ -1,12 +1,10 @@
 """The one test module that loads the real multilingual encoder (once, module-scoped)."""
 
-import numpy as np
 import pytest
 
 from loket.matching.encoders import USEEncoder
-from loket.matching.engine import Corpus, Matcher, MatchRequest
-from loket.matching.scoring import BM25Index, CollaborationGraph, TypeAffinity
-from loket.matching.vectors import ExactSearch
+from loket.matching.engine import Matcher, MatchRequest
+from loket.matching.tests.corpora import flat_corpus
 
 PROFILES = [
     "Wireless sensors monitoring food freshness and temperature along the cold chain",
@@ -22,18 +20,7 @@ def use_encoder():
 
 
 def test_a_dutch_need_finds_the_english_profile(use_encoder):
-    vectors = use_encoder.encode_passages(PROFILES)
-    keys = [str(i) for i in range(len(PROFILES))]
-    corpus = Corpus(
-        keys=keys,
-        types=["company"] * 4,
-        countries=["BE"] * 4,
-        activity=np.ones(4, dtype=np.float32),
-        lexical=BM25Index.build(PROFILES),
-        dense=ExactSearch(vectors),
-        graph=CollaborationGraph(),
-        affinity=TypeAffinity({}),
-    )
+    corpus = flat_corpus(PROFILES, use_encoder.encode_passages(PROFILES))
     matcher = Matcher(corpus, use_encoder)
     for need, expected in [
         ("Sensoren die de versheid van voedsel in de koelketen meten", "0"),

@@ -12,10 +12,13 @@ from loket.matching.evaluation import (
     CROSS_LINGUAL_HELD_OUT,
     ENGLISH_NEEDS,
     ENGLISH_NEEDS_HELD_OUT,
+    PHRASINGS,
+    PHRASINGS_HELD_OUT,
     cross_lingual_evaluate,
     fusion_evaluate_pools,
     fusion_fit_pools,
     methods_evaluate,
+    phrased_evaluate,
     pools_collect,
 )
 from loket.matching.fusion import FEATURES, NEIGHBOURHOOD, LogisticFusion
@@ -134,6 +137,23 @@ class Command(BaseCommand):
                 f"Cross-lingual needs against English profiles, {title} (dense alone | hybrid):"
             )
             self._cross_lingual(cross)
+        self.stdout.write(
+            'Needs phrased as requests ("We zoeken een partner voor ..."; whole hybrid, MRR '
+            "of the plain needs | mean over three phrasings):"
+        )
+        for title, rows, english in sets:
+            for label, phrasings in (
+                ("phrasings in view when the request words were chosen", PHRASINGS),
+                ("held-out phrasings", PHRASINGS_HELD_OUT),
+            ):
+                phrased = phrased_evaluate(
+                    model, distractors, fusion, phrasings, rows=rows, english=english
+                )
+                self.stdout.write(f"  {title[:12]}..., {label}:")
+                for language, row in phrased.items():
+                    self.stdout.write(
+                        f"    {language}: plain {row['plain']:.3f} | phrased {row['phrased']:.3f}"
+                    )
         self.stdout.write(f"({time.monotonic() - started:.0f} s)")
 
     def _cross_lingual(self, cross: dict[str, dict[str, float]]) -> None:
