@@ -15,7 +15,7 @@ import numpy as np
 
 from loket.matching.encoders import Encoder
 from loket.matching.fusion import FEATURES, LogisticFusion, reciprocal_rank_fusion
-from loket.matching.phrasing import need_subject
+from loket.matching.phrasing import need_aspects, need_subject
 from loket.matching.scoring import (
     BM25Index,
     CollaborationGraph,
@@ -34,7 +34,8 @@ CANDIDATES = POOL * 3 // 2
 VOTE_K = 100
 # Pseudo-relevance feedback for the lexical signals: the terms of the FEEDBACK_PASSAGES passages
 # nearest the need by meaning (each weighted by its cosine), the FEEDBACK_TERMS weightiest of them
-# (docs/benchmarks.md, cross-lingual set: the hybrid's Dutch MRR 0.18 -> 0.90, English 0.95).
+# (docs/benchmarks.md, cross-lingual set: the hybrid's Dutch MRR 0.18 -> 0.90, English 0.95);
+# a need asking for several things gives each part (`phrasing.need_aspects`) an equal share.
 FEEDBACK_PASSAGES = 3
 FEEDBACK_TERMS = 20
 # The walk feature is log(walk probability + WALK_FLOOR): organisations it never reaches get
@@ -247,9 +248,22 @@ class Matcher:
         if not text or passages is None or lexical is None or not len(passages):
             return {}
         if text not in self._feedback:
-            ids, sims = self._nearest_passages(text)
-            best = np.argsort(-sims, kind="stable")[:FEEDBACK_PASSAGES]
-            self._feedback[text] = lexical.expansion(ids[best], FEEDBACK_TERMS, sims[best])
+            aspects = need_aspects(text)
+            if len(aspects) == 1:
+                ids, sims = self._nearest_passages(text)
+                best = np.argsort(-sims, kind="stable")[:FEEDBACK_PASSAGES]
+                self._feedback[text] = lexical.expansion(ids[best], FEEDBACK_TERMS, sims[best])
+            else:
+                # A need asking for several things: each part's nearest passages give their
+                # share of the terms (one vector for the whole need lands near one part only).
+                share = max(1, FEEDBACK_TERMS // len(aspects))
+                merged: dict[str, float] = {}
+                for aspect in aspects:
+                    ids, sims = passages.nearest(self._query_vec(aspect), FEEDBACK_PASSAGES)
+                    sims = np.asarray(sims, dtype=np.float32)
+                    for term, weight in lexical.expansion(ids, share, sims).items():
+                        merged[term] = max(merged.get(term, 0.0), weight)
+                self._feedback[text] = merged
         return self._feedback[text]
 
     def feedback_used(self, text: str) -> dict[str, float]:

@@ -429,6 +429,35 @@ def phrased_evaluate(
 DISTRACTORS = 1000
 
 
+def texts_corpus(encoder: Encoder, texts: list[str]) -> tuple[Corpus, np.ndarray]:
+    """One profile per text (keys "0", "1", ...), each its own single passage; no graph. And
+    the texts' vectors."""
+    vectors = encoder.encode_passages(texts)
+    n = len(texts)
+    corpus = Corpus(
+        keys=[str(i) for i in range(n)],
+        types=["company"] * n,
+        countries=[""] * n,
+        activity=np.zeros(n, dtype=np.float32),
+        lexical=BM25Index.build(texts),
+        dense=ExactSearch(vectors),
+        graph=CollaborationGraph(),
+        affinity=TypeAffinity({}),
+        passages=PassageIndex.from_lists(vectors, [[i] for i in range(n)], n),
+        passage_lexical=BM25Index.build(texts),
+    )
+    return corpus, vectors
+
+
+def _profiles_corpus(
+    encoder: Encoder, rows: list[tuple[str, str, str]], distractors: list[str] | None
+) -> tuple[Corpus, np.ndarray]:
+    """The rows' English profiles (keys "0".."n-1", in row order) among up to DISTRACTORS other
+    real project texts."""
+    others = sorted({t for t in distractors or [] if len(t) > 80})[:DISTRACTORS]
+    return texts_corpus(encoder, [en for _nl, _fr, en in rows] + others)
+
+
 def cross_lingual_evaluate(
     encoder: Encoder,
     distractors: list[str] | None = None,
@@ -441,23 +470,8 @@ def cross_lingual_evaluate(
     (real, English) project texts: R@1 and MRR of the dense encoder alone ("R@1", "MRR") and of
     the whole hybrid matcher with `fusion` ("hybrid R@1", "hybrid MRR"; every signal, each
     profile one passage, no seeker). English needs are the twin to compare with."""
-    others = sorted({t for t in distractors or [] if len(t) > 80})[:DISTRACTORS]
-    texts_en = [en for _nl, _fr, en in rows] + others
-    profiles = encoder.encode_passages(texts_en)
-    keys = [str(i) for i in range(len(profiles))]
-    n_profiles = len(keys)
-    corpus = Corpus(
-        keys=keys,
-        types=["company"] * n_profiles,
-        countries=[""] * n_profiles,
-        activity=np.zeros(n_profiles, dtype=np.float32),
-        lexical=BM25Index.build(texts_en),
-        dense=ExactSearch(profiles),
-        graph=CollaborationGraph(),
-        affinity=TypeAffinity({}),
-        passages=PassageIndex.from_lists(profiles, [[i] for i in range(n_profiles)], n_profiles),
-        passage_lexical=BM25Index.build(texts_en),
-    )
+    corpus, profiles = _profiles_corpus(encoder, rows, distractors)
+    keys = corpus.keys
     matcher = Matcher(corpus, encoder, fusion)
     out = {}
     texts = {
@@ -487,4 +501,41 @@ def cross_lingual_evaluate(
         # The hybrid's MRR against its English twins', resampling the needs in pairs.
         low, high = ratio_interval(reciprocal[language], reciprocal["en"])
         out[language]["hybrid vs en low"], out[language]["hybrid vs en high"] = low, high
+    return out
+
+
+# Composite needs: need i joined with need i+1 and with need i+7 (of the same set and language).
+COMPOSITE_OFFSETS = (1, 7)
+JOINERS = {"nl": " en ", "fr": " et ", "en": " and "}
+
+
+def composite_evaluate(
+    encoder: Encoder,
+    distractors: list[str] | None,
+    fusion: LogisticFusion | None,
+    *,
+    rows: list[tuple[str, str, str]] = CROSS_LINGUAL,
+    english: list[str] = ENGLISH_NEEDS,
+) -> dict[str, dict[str, float]]:
+    """Needs that ask for two things: two needs of a set joined by "en" / "et" / "and", each
+    pair's two profiles among the same profiles as `cross_lingual_evaluate`. Per language: the
+    share of pairs with both profiles in the hybrid's top 10 ("both@10") and the mean share of
+    the two found there ("R@10")."""
+    corpus, _vectors = _profiles_corpus(encoder, rows, distractors)
+    matcher = Matcher(corpus, encoder, fusion)
+    texts = {"nl": [row[0] for row in rows], "fr": [row[1] for row in rows], "en": english}
+    out = {}
+    n = len(rows)
+    for language, needs in texts.items():
+        both, found = [], []
+        for i in range(n):
+            for offset in COMPOSITE_OFFSETS:
+                j = (i + offset) % n
+                text = needs[i] + JOINERS[language] + needs[j][:1].lower() + needs[j][1:]
+                ranked = matcher.rank(MatchRequest(text=text, top=10))
+                top = {corpus.keys[e.position] for e in ranked}
+                hits = (str(i) in top) + (str(j) in top)
+                both.append(float(hits == 2))
+                found.append(hits / 2)
+        out[language] = {"both@10": float(np.mean(both)), "R@10": float(np.mean(found))}
     return out

@@ -10,6 +10,11 @@ needs wrapped in request phrasings, see docs/benchmarks.md ("Needs phrased as re
 `need_subject` removes the request phrases and words, keeping everything else as written (the
 encoder reads a sentence, so stopwords and word order stay). A need that is nothing but request
 words is returned unchanged.
+
+`need_aspects` splits a short need that asks for several things ("waterstofopslag in havens en
+sensoren voor lekdetectie") into its parts: one vector for the whole need lands near one of them
+only, so the cross-lingual feedback reads each part on its own (docs/benchmarks.md, "Needs that
+ask for several things").
 """
 
 from __future__ import annotations
@@ -95,3 +100,28 @@ def need_subject(text: str) -> str:
     if not content:
         return text
     return subject[content[0].start() :].strip()
+
+
+# A need typed in the form is a sentence or two; longer texts (a project description, a
+# profile) are read whole: their "and"s join the parts of one subject.
+ASPECT_MAX_WORDS = 40
+MAX_ASPECTS = 4
+_ASPECT_SPLIT_RE = re.compile(
+    r"\s*(?:;|,\s*(?:en|and|et)\s+|\s(?:en|and|et|evenals|as well as|ainsi que)\s)\s*",
+    re.IGNORECASE,
+)
+
+
+def need_aspects(text: str) -> list[str]:
+    """The parts of a short need joined by "en" / "and" / "et" / ";" that each hold a content
+    word (at most MAX_ASPECTS; the last one keeps the rest); [text] when there is only one."""
+    if len(text.split()) > ASPECT_MAX_WORDS:
+        return [text]
+    parts = [
+        part
+        for part in _ASPECT_SPLIT_RE.split(text)
+        if any(not is_stopword(fold(word)) for word in _WORD_RE.findall(part))
+    ]
+    if len(parts) < 2:
+        return [text]
+    return [*parts[: MAX_ASPECTS - 1], " ".join(parts[MAX_ASPECTS - 1 :])][: len(parts)]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from loket.matching.encoders import HashingEncoder
-from loket.matching.evaluation import PHRASINGS, phrased_evaluate
+from loket.matching.evaluation import PHRASINGS, composite_evaluate, phrased_evaluate
 from loket.matching.split import cordis_load, split_build
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cordis"
@@ -39,6 +39,8 @@ def test_evaluate_matching_prints_every_method(match_settings):
     assert "Anonymous needs" not in text
     phrased = text.split("Needs phrased as requests")[1]
     assert "held-out phrasings" in phrased and "phrased" in phrased
+    composite = text.split("Needs that ask for two things")[1]
+    assert "both" in composite and "R@10" in composite
 
 
 def test_evaluate_matching_measures_anonymous_needs(match_settings):
@@ -81,3 +83,12 @@ def test_needs_phrased_as_requests_score_as_the_plain_needs():
     for language in ("nl", "fr", "en"):
         assert measured[language]["plain"] > 0
         assert measured[language]["phrased"] == pytest.approx(measured[language]["plain"])
+
+
+def test_composite_needs_are_scored_on_both_of_their_profiles():
+    # The hashing encoder knows no Dutch or French: only English pairs find both profiles.
+    measured = composite_evaluate(HashingEncoder(dim=256), None, None)
+    assert measured["en"] == {"both@10": 1.0, "R@10": 1.0}
+    for language in ("nl", "fr"):
+        assert measured[language]["both@10"] < 1.0
+        assert measured[language]["both@10"] <= measured[language]["R@10"]

@@ -4,7 +4,8 @@ import pytest
 
 from loket.matching.encoders import HashingEncoder
 from loket.matching.engine import Corpus, Matcher, MatchRequest
-from loket.matching.phrasing import need_subject
+from loket.matching.evaluation import texts_corpus
+from loket.matching.phrasing import need_aspects, need_subject
 from loket.matching.scoring import mean_vectors
 from loket.matching.services import match_for
 from loket.matching.tests.corpora import flat_corpus
@@ -94,3 +95,55 @@ def test_the_explanation_does_not_highlight_the_request_words(match_settings, or
     found = match_for(user=None, text="We zoeken partners voor spectroscopy", top=1)
     assert found[0].organisation.name == "Spectro Partners"
     assert found[0].explanation.terms == ["spectroscopy"]
+
+
+@pytest.mark.parametrize(
+    ("need", "aspects"),
+    [
+        (
+            "waterstofopslag in havens en sensoren voor lekdetectie",
+            ["waterstofopslag in havens", "sensoren voor lekdetectie"],
+        ),
+        (
+            "stockage d'hydrogène et capteurs de fuites",
+            ["stockage d'hydrogène", "capteurs de fuites"],
+        ),
+        ("heat pumps; district heating", ["heat pumps", "district heating"]),
+        ("heat pumps and", ["heat pumps and"]),  # nothing after "and": one aspect
+        ("Smart sensors for food processing lines", ["Smart sensors for food processing lines"]),
+    ],
+)
+def test_a_short_need_is_split_into_the_things_it_asks_for(need, aspects):
+    assert need_aspects(need) == aspects
+
+
+def test_a_long_text_is_read_whole_and_at_most_four_aspects_are_read():
+    long = " and ".join(["sensors for leak detection"] * 12)
+    assert need_aspects(long) == [long]
+    assert need_aspects("a1 en b2 en c3 en d4 en e5") == ["a1", "b2", "c3", "d4 e5"]
+
+
+def test_each_thing_a_need_asks_for_brings_its_own_feedback_terms():
+    # The whole need lands nearest three sensor passages; the hydrogen passage is fourth. The
+    # need's Dutch words are unknown to the profiles, so the cross-lingual feedback matters.
+    encoder = HashingEncoder(
+        synonyms={
+            "waterstof": "hydrogen",
+            "opslag": "storage",
+            "sensoren": "sensors",
+            "lekdetectie": "leak",
+        }
+    )
+    texts = [
+        "sensors leak sensors leak",
+        "leak sensors leak detection",
+        "sensors sensors leak alarm",
+        "hydrogen storage tanks",
+        "container port logistics",
+    ]
+    corpus, _vectors = texts_corpus(encoder, texts)
+    matcher = Matcher(corpus, encoder)
+    need = "waterstof opslag en sensoren lekdetectie"
+    ranked = matcher.rank(MatchRequest(text=need, top=5))
+    assert {"tank", "hydrogen", "leak", "sensor"} <= set(matcher.feedback_used(need))
+    assert corpus.keys[ranked[0].position] == "3"

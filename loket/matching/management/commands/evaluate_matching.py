@@ -14,6 +14,7 @@ from loket.matching.evaluation import (
     ENGLISH_NEEDS_HELD_OUT,
     PHRASINGS,
     PHRASINGS_HELD_OUT,
+    composite_evaluate,
     cross_lingual_evaluate,
     fusion_evaluate_pools,
     fusion_fit_pools,
@@ -154,6 +155,18 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"    {language}: plain {row['plain']:.3f} | phrased {row['phrased']:.3f}"
                     )
+        self.stdout.write(
+            "Needs that ask for two things (two needs joined by en / et / and; whole hybrid): "
+            "pairs with both profiles in the top 10 | share of the two found there:"
+        )
+        labels = ("first set", "held-out set (both sets were in view when aspects were added)")
+        for label, (_title, rows, english) in zip(labels, sets, strict=True):
+            composite = composite_evaluate(model, distractors, fusion, rows=rows, english=english)
+            self.stdout.write(f"  {label}:")
+            for language, row in composite.items():
+                self.stdout.write(
+                    f"    {language}: both {row['both@10']:.3f} | R@10 {row['R@10']:.3f}"
+                )
         self.stdout.write(f"({time.monotonic() - started:.0f} s)")
 
     def _cross_lingual(self, cross: dict[str, dict[str, float]]) -> None:
