@@ -258,8 +258,8 @@ class Matcher:
                 # share of the terms (one vector for the whole need lands near one part only).
                 share = max(1, FEEDBACK_TERMS // len(aspects))
                 merged: dict[str, float] = {}
-                for aspect in aspects:
-                    ids, sims = passages.nearest(self._query_vec(aspect), FEEDBACK_PASSAGES)
+                for vector in self.encoder.encode_queries(aspects):  # one call for the parts
+                    ids, sims = passages.nearest(vector, FEEDBACK_PASSAGES)
                     sims = np.asarray(sims, dtype=np.float32)
                     for term, weight in lexical.expansion(ids, share, sims).items():
                         merged[term] = max(merged.get(term, 0.0), weight)

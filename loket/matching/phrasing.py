@@ -106,6 +106,7 @@ def need_subject(text: str) -> str:
 # profile) are read whole: their "and"s join the parts of one subject.
 ASPECT_MAX_WORDS = 40
 MAX_ASPECTS = 4
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+\S|\n")
 _ASPECT_SPLIT_RE = re.compile(
     r"\s*(?:;|,\s*(?:en|and|et)\s+|\s(?:en|and|et|evenals|as well as|ainsi que)\s)\s*",
     re.IGNORECASE,
@@ -113,9 +114,11 @@ _ASPECT_SPLIT_RE = re.compile(
 
 
 def need_aspects(text: str) -> list[str]:
-    """The parts of a short need joined by "en" / "and" / "et" / ";" that each hold a content
-    word (at most MAX_ASPECTS; the last one keeps the rest); [text] when there is only one."""
-    if len(text.split()) > ASPECT_MAX_WORDS:
+    """The parts of a short, one-sentence need joined by "en" / "and" / "et" / ";" that each
+    hold a content word (at most MAX_ASPECTS; the last one keeps the rest); [text] when there is
+    only one. Texts of several sentences ("Title. Research and Innovation action") are read
+    whole."""
+    if len(text.split()) > ASPECT_MAX_WORDS or _SENTENCE_BREAK_RE.search(text.strip()):
         return [text]
     parts = [
         part

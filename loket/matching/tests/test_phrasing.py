@@ -147,3 +147,9 @@ def test_each_thing_a_need_asks_for_brings_its_own_feedback_terms():
     ranked = matcher.rank(MatchRequest(text=need, top=5))
     assert {"tank", "hydrogen", "leak", "sensor"} <= set(matcher.feedback_used(need))
     assert corpus.keys[ranked[0].position] == "3"
+
+
+def test_a_text_of_several_sentences_is_read_whole():
+    text = "Smart sensors and actuators. Research and Innovation action"
+    assert need_aspects(text) == [text]
+    assert need_aspects("Heat pumps and district heating.") == ["Heat pumps", "district heating."]
