@@ -38,6 +38,9 @@ VOTE_K = 100
 # a need asking for several things gives each part (`phrasing.need_aspects`) an equal share.
 FEEDBACK_PASSAGES = 3
 FEEDBACK_TERMS = 20
+# The features read from the passages' BM25 (`Matcher.signals` skips it when the fusion reads
+# neither).
+PASSAGE_LEXICAL_FEATURES = ("lexical_vote", "joint_lex")
 # The walk feature is log(walk probability + WALK_FLOOR): organisations it never reaches get
 # log(1e-7), below any reached one (probabilities from a seeker with 1,000 projects of 100
 # members are ~1e-5).
@@ -323,6 +326,16 @@ class Matcher:
         out = ok.first(by_activity[: 4 * k], k)
         return out if len(out) >= k else ok.first(by_activity, k)
 
+    def _reads_dense_top(self, method: str) -> bool:
+        """Whether the profiles nearest the need's vector are searched: the "dense" and "rrf"
+        rankings read them, a fitted fusion only if it reads the dense cosine. Without them the
+        passages nearest the need still bring candidates by meaning; leaving the search out
+        changed nothing on the CORDIS split, the cross-lingual and the composite needs
+        (docs/benchmarks.md), and saved an HNSW search per need at 1M."""
+        if method in ("dense", "rrf") or self.fusion is None:
+            return True
+        return "dense" in getattr(self.fusion, "features", FEATURES)  # a recorder reads all
+
     def _candidates(self, request: MatchRequest, seeker_pos: int | None) -> list[int]:
         """Every position any signal could propose, before the visibility check."""
         corpus = self.corpus
@@ -338,7 +351,7 @@ class Matcher:
         if request.text:
             found.update(self._top(self._lexical_expanded(request.text), ok, breadth))
             query_vec = self._query_vec(request.text)
-            if len(corpus.dense):
+            if len(corpus.dense) and self._reads_dense_top(request.method):
                 positions = self._dense_top(request.text, query_vec, breadth)
                 found.update(int(i) for i in positions)
             signals = self.signals(request, seeker, graph, query_vec, None, past)
@@ -390,7 +403,7 @@ class Matcher:
         lexical = self._lexical_expanded(request.text) if request.text else None
         query_vec = self._query_vec(request.text) if request.text else None
         dense_top: list[int] = []
-        if query_vec is not None and len(corpus.dense):
+        if query_vec is not None and len(corpus.dense) and self._reads_dense_top(method):
             # Ask the index for more than needed: filters and visibility remove some.
             k = min(len(corpus.dense), self._breadth(request))
             positions = self._dense_top(request.text, query_vec, k)
@@ -479,7 +492,15 @@ class Matcher:
                 self._votes[text] = passages.vote_found(*self._nearest_passages(text), VOTE_K)
             signals.vote = self._votes[text]
             lexical_passages: np.ndarray | None = None
-            if corpus.passage_lexical is not None and text:
+            # The passages' BM25 feeds only the features below and their candidates; a fusion
+            # that reads neither is as good without them on the CORDIS split (R@10 and MRR
+            # unchanged, docs/benchmarks.md), and at 1M they were a fifth of a need's time.
+            needed = getattr(self.fusion, "features", FEATURES)  # a recorder reads all
+            if (
+                corpus.passage_lexical is not None
+                and text
+                and any(name in needed for name in PASSAGE_LEXICAL_FEATURES)
+            ):
                 if ("passage_lexical", text) not in self._arrays:
                     self._arrays["passage_lexical", text] = self._with_feedback(
                         corpus.passage_lexical, text, corpus.passage_lexical.scores(text)

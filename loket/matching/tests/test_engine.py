@@ -506,3 +506,57 @@ def test_partners_of_partners_matches_the_plain_loop_in_values_order_and_interme
         expected_reach, expected_via = plain_loop(seeker)
         assert list(reach.items()) == list(expected_reach.items())  # same order for ties
         assert via == expected_via
+
+
+@pytest.mark.parametrize(
+    ("features", "reads_passage_bm25"),
+    [(("dense", "lexical"), False), (("dense", "lexical", "lexical_vote"), True)],
+)
+def test_the_passages_bm25_is_computed_only_for_a_fusion_that_reads_it(
+    features, reads_passage_bm25, monkeypatch
+):
+    from loket.matching.evaluation import texts_corpus
+
+    corpus, _vectors = texts_corpus(HashingEncoder(), [PROFILES[k][2] for k in PROFILES])
+    assert corpus.passage_lexical is not None
+    calls = []
+    scores = corpus.passage_lexical.scores
+    monkeypatch.setattr(
+        corpus.passage_lexical, "scores", lambda text: calls.append(text) or scores(text)
+    )
+    n = len(features)
+    fusion = LogisticFusion(np.ones(n + 1), np.zeros(n), np.ones(n), features=features)
+    ranked = Matcher(corpus, HashingEncoder(), fusion).rank(
+        MatchRequest(text="food sensors", top=3)
+    )
+    assert ranked  # the ranking works either way
+    assert bool(calls) == reads_passage_bm25
+
+
+@pytest.mark.parametrize(
+    ("method", "features", "searched"),
+    [
+        ("hybrid", ("lexical", "activity"), False),
+        ("hybrid", ("dense", "lexical"), True),
+        ("dense", ("lexical", "activity"), True),
+        ("rrf", ("lexical", "activity"), True),
+    ],
+)
+def test_the_profiles_nearest_vectors_are_searched_only_when_read(
+    method, features, searched, monkeypatch
+):
+    from loket.matching.evaluation import texts_corpus
+
+    corpus, _vectors = texts_corpus(HashingEncoder(), [PROFILES[k][2] for k in PROFILES])
+    calls = []
+    search = corpus.dense.search
+    monkeypatch.setattr(
+        corpus.dense, "search", lambda query, k: calls.append(k) or search(query, k)
+    )
+    n = len(features)
+    fusion = LogisticFusion(np.ones(n + 1), np.zeros(n), np.ones(n), features=features)
+    ranked = Matcher(corpus, HashingEncoder(), fusion).rank(
+        MatchRequest(text="food sensors", top=3, method=method)
+    )
+    assert ranked
+    assert bool(calls) == searched
