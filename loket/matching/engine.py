@@ -326,6 +326,11 @@ class Matcher:
         out = ok.first(by_activity[: 4 * k], k)
         return out if len(out) >= k else ok.first(by_activity, k)
 
+    @property
+    def _read_features(self) -> Sequence[str]:
+        """The feature names the fusion reads (a recorder, fitting a fusion, reads all)."""
+        return getattr(self.fusion, "features", FEATURES)
+
     def _reads_dense_top(self, method: str) -> bool:
         """Whether the profiles nearest the need's vector are searched: the "dense" and "rrf"
         rankings read them, a fitted fusion only if it reads the dense cosine. Without them the
@@ -334,7 +339,7 @@ class Matcher:
         (docs/benchmarks.md), and saved an HNSW search per need at 1M."""
         if method in ("dense", "rrf") or self.fusion is None:
             return True
-        return "dense" in getattr(self.fusion, "features", FEATURES)  # a recorder reads all
+        return "dense" in self._read_features
 
     def _candidates(self, request: MatchRequest, seeker_pos: int | None) -> list[int]:
         """Every position any signal could propose, before the visibility check."""
@@ -434,8 +439,7 @@ class Matcher:
         else:
             include = ok.first(request.include, len(request.include))
             pool = self.pool(ok, signals, [dense_top, lexical_top, past_top, reach_top, include])
-            needed = getattr(self.fusion, "features", FEATURES)  # a recorder reads all
-            matrix = self.features(pool, signals, seeker_pos, needed)
+            matrix = self.features(pool, signals, seeker_pos, self._read_features)
             scores = self.fusion.score(matrix)
             order = np.argsort(-scores, kind="stable")
             pool = [pool[i] for i in order]
@@ -495,11 +499,10 @@ class Matcher:
             # The passages' BM25 feeds only the features below and their candidates; a fusion
             # that reads neither is as good without them on the CORDIS split (R@10 and MRR
             # unchanged, docs/benchmarks.md), and at 1M they were a fifth of a need's time.
-            needed = getattr(self.fusion, "features", FEATURES)  # a recorder reads all
             if (
                 corpus.passage_lexical is not None
                 and text
-                and any(name in needed for name in PASSAGE_LEXICAL_FEATURES)
+                and any(name in self._read_features for name in PASSAGE_LEXICAL_FEATURES)
             ):
                 if ("passage_lexical", text) not in self._arrays:
                     self._arrays["passage_lexical", text] = self._with_feedback(

@@ -14,7 +14,6 @@ from loket.matching.metrics import (
     evaluate,
     query_metrics,
     ratio_interval,
-    recall_at,
     reciprocal_rank,
 )
 from loket.matching.scoring import BM25Index, CollaborationGraph, PassageIndex, TypeAffinity
@@ -390,8 +389,24 @@ PHRASINGS_HELD_OUT = {
 }
 
 
-def _phrased(template: str, need: str) -> str:
-    return template.format(need[:1].lower() + need[1:])
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _needs_by_language(
+    rows: list[tuple[str, str, str]], english: list[str]
+) -> dict[str, list[str]]:
+    return {"nl": [row[0] for row in rows], "fr": [row[1] for row in rows], "en": english}
+
+
+def _hybrid_reciprocal(matcher: Matcher, keys: list[str], needs: list[str]) -> list[float]:
+    """The hybrid's reciprocal rank of need i's profile (key i), for each need."""
+    return [
+        reciprocal_rank(
+            [keys[e.position] for e in matcher.rank(MatchRequest(text=need, top=50))], {keys[i]}
+        )
+        for i, need in enumerate(needs)
+    ]
 
 
 def phrased_evaluate(
@@ -403,26 +418,22 @@ def phrased_evaluate(
     rows: list[tuple[str, str, str]] = CROSS_LINGUAL,
     english: list[str] = ENGLISH_NEEDS,
 ) -> dict[str, dict[str, float]]:
-    """The whole hybrid's MRR per language on the plain needs ("plain") and on the same needs
-    wrapped in each request phrasing (their mean: "phrased"), as in `cross_lingual_evaluate`."""
-    out = {
-        language: {"plain": row["hybrid MRR"], "phrased": 0.0}
-        for language, row in cross_lingual_evaluate(
-            encoder, distractors, fusion, rows=rows, english=english
-        ).items()
-    }
-    count = len(phrasings["en"])
-    for k in range(count):
-        wrapped_rows = [
-            (_phrased(phrasings["nl"][k], nl), _phrased(phrasings["fr"][k], fr), en)
-            for nl, fr, en in rows
+    """The whole hybrid's MRR per language on the needs wrapped in each request phrasing, their
+    mean ("phrased"; the plain needs' MRR is `cross_lingual_evaluate`'s "hybrid MRR"), among
+    the same profiles."""
+    corpus, _vectors = _profiles_corpus(encoder, rows, distractors)
+    matcher = Matcher(corpus, encoder, fusion)
+    out = {}
+    for language, needs in _needs_by_language(rows, english).items():
+        templates = phrasings[language]
+        reciprocal = [
+            rr
+            for template in templates
+            for rr in _hybrid_reciprocal(
+                matcher, corpus.keys, [template.format(_lower_first(need)) for need in needs]
+            )
         ]
-        wrapped_english = [_phrased(phrasings["en"][k], need) for need in english]
-        measured = cross_lingual_evaluate(
-            encoder, distractors, fusion, rows=wrapped_rows, english=wrapped_english
-        )
-        for language, row in measured.items():
-            out[language]["phrased"] += row["hybrid MRR"] / count
+        out[language] = {"phrased": float(np.mean(reciprocal))}
     return out
 
 
@@ -474,29 +485,19 @@ def cross_lingual_evaluate(
     keys = corpus.keys
     matcher = Matcher(corpus, encoder, fusion)
     out = {}
-    texts = {
-        "nl": [row[0] for row in rows],
-        "fr": [row[1] for row in rows],
-        "en": english,
-    }
     reciprocal: dict[str, list[float]] = {}  # the hybrid's, per need
-    for language, needs_text in texts.items():
-        needs = encoder.encode_queries(needs_text)
-        row = dict.fromkeys(("R@1", "MRR", "hybrid R@1", "hybrid MRR"), 0.0)
-        reciprocal[language] = []
-        for i, need in enumerate(needs):
+    for language, needs_text in _needs_by_language(rows, english).items():
+        dense = []
+        for i, need in enumerate(encoder.encode_queries(needs_text)):
             order = np.argsort(-(profiles @ need), kind="stable")
-            ranked = [keys[j] for j in order]
-            row["R@1"] += recall_at(ranked, {keys[i]}, 1)
-            row["MRR"] += reciprocal_rank(ranked, {keys[i]})
-            hybrid = [
-                keys[e.position] for e in matcher.rank(MatchRequest(text=needs_text[i], top=50))
-            ]
-            row["hybrid R@1"] += recall_at(hybrid, {keys[i]}, 1)
-            reciprocal[language].append(reciprocal_rank(hybrid, {keys[i]}))
-            row["hybrid MRR"] += reciprocal[language][-1]
-        n = len(rows)
-        out[language] = {name: value / n for name, value in row.items()}
+            dense.append(reciprocal_rank([keys[j] for j in order], {keys[i]}))
+        reciprocal[language] = _hybrid_reciprocal(matcher, keys, needs_text)
+        out[language] = {
+            "R@1": float(np.mean([rr == 1.0 for rr in dense])),
+            "MRR": float(np.mean(dense)),
+            "hybrid R@1": float(np.mean([rr == 1.0 for rr in reciprocal[language]])),
+            "hybrid MRR": float(np.mean(reciprocal[language])),
+        }
     for language in ("nl", "fr"):
         # The hybrid's MRR against its English twins', resampling the needs in pairs.
         low, high = ratio_interval(reciprocal[language], reciprocal["en"])
@@ -523,15 +524,14 @@ def composite_evaluate(
     the two found there ("R@10")."""
     corpus, _vectors = _profiles_corpus(encoder, rows, distractors)
     matcher = Matcher(corpus, encoder, fusion)
-    texts = {"nl": [row[0] for row in rows], "fr": [row[1] for row in rows], "en": english}
     out = {}
     n = len(rows)
-    for language, needs in texts.items():
+    for language, needs in _needs_by_language(rows, english).items():
         both, found = [], []
         for i in range(n):
             for offset in COMPOSITE_OFFSETS:
                 j = (i + offset) % n
-                text = needs[i] + JOINERS[language] + needs[j][:1].lower() + needs[j][1:]
+                text = needs[i] + JOINERS[language] + _lower_first(needs[j])
                 ranked = matcher.rank(MatchRequest(text=text, top=10))
                 top = {corpus.keys[e.position] for e in ranked}
                 hits = (str(i) in top) + (str(j) in top)

@@ -20,6 +20,7 @@ ask for several things").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from loket.lib.text import fold, is_stopword
 
@@ -76,8 +77,10 @@ def _spans_removed(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def need_subject(text: str) -> str:
-    """`text` without request phrasing; unchanged when nothing else would be left."""
+    """`text` without request phrasing; unchanged when nothing else would be left. Cached:
+    ranking, feedback lookup and explanation each ask for the same need's subject."""
     if not text:
         return text
     folded = fold(text)

@@ -8,7 +8,12 @@ from django.conf import settings
 from django.core.management import call_command
 
 from loket.matching.encoders import HashingEncoder
-from loket.matching.evaluation import PHRASINGS, composite_evaluate, phrased_evaluate
+from loket.matching.evaluation import (
+    PHRASINGS,
+    composite_evaluate,
+    cross_lingual_evaluate,
+    phrased_evaluate,
+)
 from loket.matching.split import cordis_load, split_build
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cordis"
@@ -79,10 +84,12 @@ def test_needs_phrased_as_requests_score_as_the_plain_needs():
         "partners with experience and expertise for anyone who wants help."
         for i in range(30)
     ]
-    measured = phrased_evaluate(HashingEncoder(dim=64), distractors, None, PHRASINGS)
+    encoder = HashingEncoder(dim=64)
+    measured = phrased_evaluate(encoder, distractors, None, PHRASINGS)
+    plain = cross_lingual_evaluate(encoder, distractors, None)
     for language in ("nl", "fr", "en"):
-        assert measured[language]["plain"] > 0
-        assert measured[language]["phrased"] == pytest.approx(measured[language]["plain"])
+        assert plain[language]["hybrid MRR"] > 0
+        assert measured[language]["phrased"] == pytest.approx(plain[language]["hybrid MRR"])
 
 
 def test_composite_needs_are_scored_on_both_of_their_profiles():
