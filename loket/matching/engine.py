@@ -22,6 +22,7 @@ from loket.matching.scoring import (
     Neighbourhood,
     PassageIndex,
     TypeAffinity,
+    top_positive,
 )
 from loket.matching.vectors import VectorSearch
 
@@ -311,14 +312,12 @@ class Matcher:
 
     def _top(self, scores: np.ndarray, ok: Admissible, k: int) -> list[int]:
         """Best k admissible positions with a positive score."""
-        positive = np.flatnonzero(scores > 0)
         head = 4 * k  # sort only the best few: most of them are admissible
-        if len(positive) > head:
-            best = positive[np.argpartition(-scores[positive], head - 1)[:head]]
-            out = ok.first(best[np.argsort(-scores[best], kind="stable")], k)
-            if len(out) >= k:
-                return out
-        return ok.first(positive[np.argsort(-scores[positive], kind="stable")], k)
+        best = top_positive(scores, head)
+        out = ok.first(best, k)
+        if len(out) >= k or len(best) < head:
+            return out
+        return ok.first(top_positive(scores, len(scores)), k)
 
     def _popular(self, ok: Admissible, k: int) -> list[int]:
         """The k most active admissible organisations."""

@@ -34,6 +34,40 @@ def stem_terms(text: str) -> list[str]:
 MAX_POSTINGS = 500_000
 
 
+# `top_positive` narrows a large array to its best scores through a threshold read off every
+# SAMPLE_STEP-th score (above SAMPLE_FROM scores): one comparison pass instead of partitioning
+# every positive score (at 1M profiles ~500,000 of them: 3 ms of a need's ~30).
+SAMPLE_STEP = 16
+SAMPLE_FROM = 50_000
+
+
+def top_positive(scores: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the k highest positive scores, best first, ties by position (all of
+    them when fewer than k are positive). Exact: a sampled threshold only narrows the search,
+    and it is used only when at least k scores reach it."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    found: np.ndarray | None = None
+    if len(scores) >= SAMPLE_FROM and k * SAMPLE_STEP * 4 < len(scores):
+        sample = scores[::SAMPLE_STEP]
+        sample = sample[sample > 0]
+        rank = 2 * k // SAMPLE_STEP + 1  # ~2k scores of the whole array reach this one
+        if len(sample) > rank:
+            threshold = np.partition(sample, len(sample) - rank)[len(sample) - rank]
+            reached = np.flatnonzero(scores >= threshold)
+            if len(reached) >= k:
+                found = reached
+    if found is None:
+        found = np.flatnonzero(scores > 0)
+    if len(found) > 4 * k:
+        values = scores[found]
+        kth = np.partition(values, len(values) - k)[len(values) - k]  # the k-th highest
+        above = found[values > kth]
+        found = np.sort(np.concatenate([above, found[values == kth][: k - len(above)]]))
+    # `found` is in position order, so the stable sort breaks ties by position
+    return found[np.argsort(-scores[found], kind="stable")][:k]
+
+
 class BM25Index:
     """An inverted index (CSR arrays, memory-mapped once saved and loaded), scoring all documents
     at once with numpy."""
@@ -123,8 +157,9 @@ class BM25Index:
         scores = np.zeros(self.n_docs, dtype=np.float32)
         for term in self.query_terms(text):
             start, end = self.indptr[term], self.indptr[term + 1]
-            # Doc ids are unique within one posting list, so fancy-index addition is exact.
-            scores[self.doc_ids[start:end]] += self.idf[term] * self.weights[start:end]
+            # np.add.at adds in one pass; `scores[ids] += ...` gathers, adds and scatters, each
+            # with the int32 ids converted again: at 1M profiles 2.5x slower (docs/benchmarks.md)
+            np.add.at(scores, self.doc_ids[start:end], self.idf[term] * self.weights[start:end])
         return scores
 
     @property
@@ -170,7 +205,9 @@ class BM25Index:
             total += int(end - start)
             if self.max_postings is not None and total > self.max_postings and total > end - start:
                 break
-            scores[self.doc_ids[start:end]] += weight * self.idf[term] * self.weights[start:end]
+            np.add.at(
+                scores, self.doc_ids[start:end], weight * self.idf[term] * self.weights[start:end]
+            )
         return scores
 
     def _forward(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

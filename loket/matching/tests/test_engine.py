@@ -23,6 +23,7 @@ from loket.matching.scoring import (
     mean_vectors,
     recency_weight,
     stem_terms,
+    top_positive,
 )
 from loket.matching.vectors import ExactSearch
 
@@ -560,3 +561,28 @@ def test_the_profiles_nearest_vectors_are_searched_only_when_read(
     )
     assert ranked
     assert bool(calls) == searched
+
+
+def _top_by_sorting(scores: np.ndarray, k: int) -> list[int]:
+    positive = np.flatnonzero(scores > 0)
+    return positive[np.argsort(-scores[positive], kind="stable")][:k].tolist()
+
+
+@pytest.mark.parametrize("size", [10, 60_000, 200_000])
+@pytest.mark.parametrize("positive_share", [0.0005, 0.01, 0.5, 1.0])
+def test_top_positive_equals_sorting_every_positive_score(size, positive_share):
+    rng = np.random.default_rng(size + int(positive_share * 1000))
+    scores = np.zeros(size, dtype=np.float32)
+    hit = rng.random(size) < positive_share
+    # rounded to few values, so that ties fall on the boundary of the best k
+    scores[hit] = np.round(rng.gamma(2.0, 1.0, int(hit.sum())), 1).astype(np.float32)
+    for k in (1, 7, 800):
+        assert top_positive(scores, k).tolist() == _top_by_sorting(scores, k)
+    assert top_positive(scores, 0).tolist() == []
+
+
+def test_top_positive_with_the_threshold_reached_by_tied_scores():
+    scores = np.zeros(100_000, dtype=np.float32)
+    scores[::3] = 1.0  # a third of the scores tie
+    scores[[5, 50_000, 99_999]] = [3.0, 2.0, 2.0]
+    assert top_positive(scores, 5).tolist() == [5, 50_000, 99_999, 0, 3]
