@@ -56,7 +56,7 @@ olie omgeving onderhoud onderwijs onderzoek ondernemer onderneming ontwikkeling 
 oplossing opslag opvang opwekking ouder oven overheid
 paal paneel park partner patient personeel plaats plan plant plastic platform polder
 pomp prijs proces product productie programma project provincie
-raad recht recycling regel regio reiniging renovatie rest rivier riool risico robot ruimte
+raad recht recyclage recycling regel regio reiniging renovatie rest rivier riool risico robot ruimte
 ruimtevaart
 schade scheepvaart scheiding schepen schip school sector sensor service sloop software spoor
 staal stad station steun strategie stroom structuur student subsidie suiker systeem

@@ -19,6 +19,7 @@ def _lemmas(word: str) -> list[str]:
         ("onderzoeksinstellingen", ["onderzoek", "instelling"]),
         ("zonnecellen", ["zon", "cel"]),
         ("havenbedrijven", ["haven", "bedrijf"]),
+        ("batterijrecyclage", ["batterij", "recyclage"]),  # Flemish "recyclage" (recycling)
     ],
 )
 def test_compounds_split_into_lexicon_words(word, parts):
