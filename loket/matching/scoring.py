@@ -747,9 +747,7 @@ class PassageIndex:
         """Organisations of the top-k passages, each with the summed score of its passages
         (passages scoring <= 0 give no vote)."""
         sims = np.asarray(sims, dtype=np.float32)
-        positive = np.flatnonzero(sims > 0)
-        if len(positive) > k:
-            positive = positive[np.argpartition(-sims[positive], k - 1)[:k]]
+        positive = top_positive(sims, k)
         return self._votes_of(positive, sims[positive])
 
     def _votes_of(self, passages: np.ndarray, scores: np.ndarray) -> dict[int, float]:

@@ -291,6 +291,10 @@ def test_passage_index_gives_each_organisation_its_best_passage_and_a_vote():
     hnsw_like = PassageIndex.from_lists(vectors, [[0, 1], [2], [1]], 4)
     hnsw_like.search = ExactSearch(vectors)
     assert hnsw_like.vote_nearest(query, 2) == pytest.approx({0: 1.0, 1: 1.6})
+    # votes from given passage scores (the passages' BM25): the k best positive ones only
+    scores = np.asarray([0.5, 2.0, 0.0], dtype=np.float32)
+    assert index.vote(scores, 1) == pytest.approx({2: 2.0})
+    assert index.vote(scores, 3) == pytest.approx({0: 0.5, 1: 0.5, 2: 2.0})
 
 
 def test_recency_weight_halves_every_half_life():
